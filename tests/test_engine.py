@@ -1,0 +1,424 @@
+"""引擎测试：有限差分、重复使用、深链、no_grad、错误输入、定义域规则。"""
+
+import math
+import threading
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from micrograd_zh import Value, add_n, dot, gradcheck, is_grad_enabled, no_grad, topological_order
+from micrograd_zh import engine
+
+
+def finite(lo, hi):
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def away_from_zero(lo=0.2, hi=3.0):
+    return st.builds(lambda m, neg: -m if neg else m, finite(lo, hi), st.booleans())
+
+
+# Each op as a function of a list of Values, with a strategy for inputs away from kinks and poles.
+UNARY = {
+    'neg': (lambda v: -v[0], finite(-5, 5)),
+    'exp': (lambda v: v[0].exp(), finite(-5, 5)),
+    'log': (lambda v: v[0].log(), finite(0.1, 10)),
+    'tanh': (lambda v: v[0].tanh(), finite(-4, 4)),
+    'relu': (lambda v: v[0].relu(), away_from_zero(0.01, 5)),
+    'sigmoid': (lambda v: v[0].sigmoid(), finite(-8, 8)),
+    'pow2': (lambda v: v[0] ** 2, finite(-4, 4)),
+    'pow3': (lambda v: v[0] ** 3, finite(-3, 3)),
+    'pow_half': (lambda v: v[0] ** 0.5, finite(0.1, 9)),
+    'pow_neg': (lambda v: v[0] ** -1.5, finite(0.2, 5)),
+    'radd': (lambda v: 2 + v[0], finite(-5, 5)),
+    'rsub': (lambda v: 1 - v[0], finite(-5, 5)),
+    'rmul': (lambda v: 3 * v[0], finite(-5, 5)),
+    'rtruediv': (lambda v: 2 / v[0], away_from_zero()),
+    'rpow': (lambda v: 2 ** v[0], finite(-4, 4)),
+    'add_int': (lambda v: v[0] + 1, finite(-5, 5)),
+    'sub_float': (lambda v: v[0] - 2.5, finite(-5, 5)),
+    'div_float': (lambda v: v[0] / 4.0, finite(-5, 5)),
+}
+BINARY = {
+    'add': (lambda v: v[0] + v[1], finite(-5, 5), finite(-5, 5)),
+    'sub': (lambda v: v[0] - v[1], finite(-5, 5), finite(-5, 5)),
+    'mul': (lambda v: v[0] * v[1], finite(-5, 5), finite(-5, 5)),
+    'truediv': (lambda v: v[0] / v[1], finite(-5, 5), away_from_zero()),
+    'pow_values': (lambda v: v[0] ** v[1], finite(0.2, 3), finite(-3, 3)),
+    'reuse_mul': (lambda v: v[0] * v[0] + v[1] * v[0], finite(-3, 3), finite(-3, 3)),
+}
+
+
+@pytest.mark.parametrize('name', sorted(UNARY))
+def test_unary_ops_match_finite_differences(name):
+    fn, xs = UNARY[name]
+
+    @settings(max_examples=60, deadline=None)
+    @given(xs)
+    def check(x):
+        assert gradcheck(fn, [x])
+
+    check()
+
+
+@pytest.mark.parametrize('name', sorted(BINARY))
+def test_binary_ops_match_finite_differences(name):
+    fn, xs, ys = BINARY[name]
+
+    @settings(max_examples=60, deadline=None)
+    @given(xs, ys)
+    def check(x, y):
+        assert gradcheck(fn, [x, y])
+
+    check()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(finite(-3, 3), min_size=2, max_size=12).filter(lambda l: len(l) % 2 == 1))
+def test_dot_and_add_n_match_finite_differences(xs):
+    n = len(xs) // 2
+
+    def neuron(v):
+        return dot(v[:n], v[n:2 * n], v[-1]).tanh()
+
+    assert gradcheck(neuron, xs)
+    assert gradcheck(lambda v: add_n(v) * add_n(v[:1]), xs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(finite(-2, 2), finite(-2, 2), finite(0.5, 2))
+def test_composite_expression_matches_finite_differences(x, y, z):
+    def f(v):
+        a, b, c = v
+        return ((a * b + c).tanh() * c.log() - (b / c).exp() + (a - b).sigmoid() ** 2) / (1 + c)
+
+    assert gradcheck(f, [x, y, z])
+
+
+def test_gradcheck_catches_a_wrong_derivative():
+    def wrong_square(v):
+        x = v[0]
+        return Value(x.data ** 2, '', (x,), 'bad', (1.0,))   # 真导数是 2x，这里故意写成 1
+
+    with pytest.raises(AssertionError, match='输入 0'):
+        gradcheck(wrong_square, [3.0])
+
+
+def test_gradcheck_rejects_non_value_output():
+    with pytest.raises(TypeError, match='fn must return a Value'):
+        gradcheck(lambda v: 1.0, [1.0])
+
+
+def test_lecture_neuron_example():
+    a = Value(2.0, label='a')
+    b = Value(-3.0, label='b')
+    L = (a * b + 1).tanh()
+    L.backward()
+    t = math.tanh(2.0 * -3.0 + 1)
+    assert L.data == pytest.approx(t)
+    assert a.grad == pytest.approx((1 - t * t) * -3.0)
+    assert b.grad == pytest.approx((1 - t * t) * 2.0)
+
+
+def test_micrograd_readme_expression():
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b ** 3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e ** 2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert g.data == pytest.approx(24.7041, abs=1e-4)
+    assert a.grad == pytest.approx(138.8338, abs=1e-4)
+    assert b.grad == pytest.approx(645.5773, abs=1e-4)
+
+
+# ---------------------------------------------------------------- reuse and accumulation
+def test_node_used_twice_in_one_op():
+    a = Value(3.0)
+    (a * a).backward()
+    assert a.grad == 6.0
+
+
+def test_diamond_reuse_sums_all_paths():
+    a = Value(2.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad == 4.0
+    assert b.grad == 2.0
+
+
+def test_leaf_gradients_accumulate_and_intermediates_do_not():
+    a = Value(2.0)
+    b = Value(5.0)
+    h = a * b
+    out = h + a
+    out.backward()
+    assert (a.grad, b.grad, h.grad, out.grad) == (6.0, 2.0, 1.0, 1.0)
+    out.backward()
+    # 叶子累加：两次的和；中间节点只保存最近一次的值
+    assert (a.grad, b.grad, h.grad, out.grad) == (12.0, 4.0, 1.0, 1.0)
+    a.grad = b.grad = 0.0
+    out.backward()
+    assert (a.grad, b.grad) == (6.0, 2.0)
+
+
+def test_backward_on_a_leaf():
+    x = Value(4.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_shared_subgraph_between_two_losses():
+    a = Value(3.0)
+    h = a * 2
+    (h + 1).backward()
+    (h * h).backward()
+    assert a.grad == 2.0 + 2 * 6.0 * 2.0
+    assert h.grad == 12.0
+
+
+def test_sum_builtin_and_add_n():
+    xs = [Value(float(i)) for i in range(5)]
+    s = sum(xs)
+    assert s.data == 10.0
+    s.backward()
+    assert [x.grad for x in xs] == [1.0] * 5
+    t = add_n(xs + [2, 0.5])
+    assert t.data == 12.5 and len(t._prev) == 5 and t._op == 'Σ'
+
+
+def test_dot_is_one_node_with_2n_plus_1_edges():
+    w = [Value(1.0), Value(2.0), Value(3.0)]
+    x = [Value(4.0), Value(5.0), Value(6.0)]
+    b = Value(0.5)
+    out = dot(w, x, b)
+    assert out.data == 32.5
+    assert len(out._prev) == 7
+    out.backward()
+    assert [v.grad for v in w] == [4.0, 5.0, 6.0]
+    assert [v.grad for v in x] == [1.0, 2.0, 3.0]
+    assert b.grad == 1.0
+    plain = dot(w, [1, 2, 3])          # numbers as inputs: no edges to them
+    assert plain.data == 14.0 and len(plain._prev) == 3
+
+
+def test_dot_rejects_length_mismatch_and_bad_types():
+    with pytest.raises(ValueError, match='2 weights but 3 inputs'):
+        dot([Value(1.0)] * 2, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match='str'):
+        dot([Value(1.0)], ['x'])
+    with pytest.raises(TypeError, match='NoneType'):
+        dot([Value(1.0)], [1.0], None)
+
+
+def test_deep_chain_backprops_without_recursion():
+    n = 100_000
+    x = Value(1.0)
+    y = x
+    for _ in range(n):
+        y = y * 1.0 + 0.0
+    y.backward()
+    assert x.grad == 1.0
+    assert len(topological_order(y)) == 1 + 4 * n   # x, then per step: const, *, const, +
+
+
+def test_topological_order_puts_children_first():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    order = topological_order(e)
+    pos = {id(n): i for i, n in enumerate(order)}
+    for node in order:
+        for child in node._prev:
+            assert pos[id(child)] < pos[id(node)]
+    assert order[-1] is e and len(order) == 5
+
+
+# ---------------------------------------------------------------- no_grad
+def test_no_grad_builds_no_edges_and_nests():
+    a = Value(2.0)
+    assert is_grad_enabled()
+    with no_grad():
+        b = a * 3
+        with no_grad():
+            c = b + 1
+        d = c.tanh()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    for v in (b, c, d):
+        assert v._prev == () and v._local_grads == ()
+    assert c.data == 7.0
+    e = a * 3
+    assert e._prev == (a, e._prev[1])
+
+
+def test_no_grad_restores_state_after_exception():
+    with pytest.raises(RuntimeError):
+        with no_grad():
+            raise RuntimeError
+    assert is_grad_enabled()
+
+
+def test_no_grad_as_decorator():
+    @no_grad()
+    def f(x):
+        return x * 2
+
+    assert f(Value(1.0))._prev == ()
+    assert is_grad_enabled()
+
+
+def test_no_grad_is_per_thread():
+    seen = {}
+    inside = threading.Event()
+    done = threading.Event()
+
+    def worker():
+        inside.wait()
+        seen['enabled'] = is_grad_enabled()
+        seen['edges'] = len((Value(1.0) * 2)._prev)
+        done.set()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    with no_grad():
+        inside.set()
+        done.wait(10)
+    t.join()
+    assert seen == {'enabled': True, 'edges': 2}
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize('bad', [True, False, 'x', None, 1 + 2j, [1.0], (1.0,), {}])
+def test_value_rejects_non_real_data(bad):
+    with pytest.raises(TypeError) as info:
+        Value(bad)
+    message = str(info.value)
+    assert type(bad).__name__ in message and '实数' in message and 'real number' in message
+    assert '\n' not in message
+
+
+def test_value_accepts_real_numbers():
+    from fractions import Fraction
+    assert Value(3).data == 3.0 and type(Value(3).data) is float
+    assert Value(Fraction(1, 4)).data == 0.25
+    np = pytest.importorskip('numpy')
+    for x in (np.float32(1.5), np.float64(1.5), np.int64(2)):
+        v = Value(x)
+        assert type(v.data) is float and v.data == float(x)
+
+
+@pytest.mark.parametrize('bad', ['x', None, [1], True, 1j])
+@pytest.mark.parametrize('op', ['+', '-', '*', '/', '**'])
+def test_ops_reject_other_types_on_both_sides(bad, op):
+    v = Value(2.0)
+    binary = {'+': lambda a, b: a + b, '-': lambda a, b: a - b, '*': lambda a, b: a * b,
+              '/': lambda a, b: a / b, '**': lambda a, b: a ** b}[op]
+    with pytest.raises(TypeError):
+        binary(v, bad)
+    with pytest.raises(TypeError):
+        binary(bad, v)
+
+
+def test_repr():
+    assert repr(Value(2.0)) == 'Value(data=2.0, grad=0.0)'
+    assert repr(Value(-1, label='a')) == "Value(data=-1.0, grad=0.0, label='a')"
+
+
+def test_nodes_have_slots_and_no_closures():
+    v = Value(1.0) * Value(2.0)
+    assert not hasattr(v, '__dict__')
+    with pytest.raises(AttributeError):
+        v.something = 1
+    assert all(type(g) is float for g in v._local_grads)
+
+
+def test_graph_is_freed_by_reference_counting():
+    import gc
+    import weakref
+
+    class Probe:          # Value has no __weakref__ slot; watch a leaf's label object instead
+        pass
+
+    gc.disable()
+    try:
+        probe = Probe()
+        ref = weakref.ref(probe)
+        x = Value(1.0, label=probe)
+        loss = ((x * 2).tanh() + x) ** 2
+        loss.backward()
+        del probe, x, loss
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
+# ---------------------------------------------------------------- domain rule: IEEE inf/nan like PyTorch float64
+def is_nan(x):
+    return x != x
+
+
+DOMAIN_CASES = [
+    # (expression, expected data, expected local grads); None means nan
+    ('log(0)', lambda: Value(0.0).log(), -math.inf, (math.inf,)),
+    ('log(-1)', lambda: Value(-1.0).log(), None, (-1.0,)),
+    ('exp(1000)', lambda: Value(1000.0).exp(), math.inf, (math.inf,)),
+    ('exp(-1000)', lambda: Value(-1000.0).exp(), 0.0, (0.0,)),
+    ('1/0', lambda: Value(1.0) / Value(0.0), math.inf, (math.inf, -math.inf)),
+    ('-1/0', lambda: Value(-1.0) / Value(0.0), -math.inf, (math.inf, math.inf)),
+    ('0/0', lambda: Value(0.0) / Value(0.0), None, (math.inf, None)),
+    ('1/-0.0', lambda: Value(1.0) / Value(-0.0), -math.inf, (-math.inf, -math.inf)),
+    ('0**-1', lambda: Value(0.0) ** -1, math.inf, (-math.inf,)),
+    ('-0.0**-1', lambda: Value(-0.0) ** -1, -math.inf, (-math.inf,)),
+    ('0**-2', lambda: Value(0.0) ** -2, math.inf, (-math.inf,)),
+    ('0**0.5', lambda: Value(0.0) ** 0.5, 0.0, (math.inf,)),
+    ('x**0 at 0', lambda: Value(0.0) ** 0, 1.0, (0.0,)),
+    ('(-8)**(1/3)', lambda: Value(-8.0) ** (1 / 3), None, (None,)),
+    ('10**400', lambda: Value(10.0) ** 400, math.inf, (math.inf,)),
+    ('(-10)**401', lambda: Value(-10.0) ** 401, -math.inf, (math.inf,)),
+    ('(-2)**Value(2)', lambda: Value(-2.0) ** Value(2.0), 4.0, (-4.0, None)),
+    ('0**Value(2)', lambda: Value(0.0) ** Value(2.0), 0.0, (0.0, 0.0)),
+    ('0**Value(-1)', lambda: Value(0.0) ** Value(-1.0), math.inf, (-math.inf, -math.inf)),
+    ('sigmoid(1000)', lambda: Value(1000.0).sigmoid(), 1.0, (0.0,)),
+    ('sigmoid(-1000)', lambda: Value(-1000.0).sigmoid(), 0.0, (0.0,)),
+    ('tanh(1000)', lambda: Value(1000.0).tanh(), 1.0, (0.0,)),
+    ('relu(0)', lambda: Value(0.0).relu(), 0.0, (0.0,)),
+    ('relu(nan)', lambda: Value(math.nan).relu(), None, (1.0,)),
+    ('inf-inf', lambda: Value(math.inf) - Value(math.inf), None, (1.0, -1.0)),
+]
+
+
+@pytest.mark.parametrize('name,build,data,local', DOMAIN_CASES, ids=[c[0] for c in DOMAIN_CASES])
+def test_domain_rule_gives_ieee_values(name, build, data, local):
+    out = build()
+    if data is None:
+        assert is_nan(out.data)
+    else:
+        assert out.data == data
+    assert len(out._local_grads) == len(local)
+    for got, want in zip(out._local_grads, local):
+        if want is None:
+            assert is_nan(got)
+        else:
+            assert got == want
+    out.backward()            # never raises
+
+
+def test_domain_rule_private_helpers_never_raise():
+    values = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1e308, -1e308, math.inf, -math.inf, math.nan]
+    for a in values:
+        engine._exp(a)
+        engine._log(a)
+        for b in values:
+            engine._div(a, b)
+            engine._pow(a, b)
