@@ -78,9 +78,67 @@ def finite_difference():
     plt.close(fig)
 
 
+def losses():
+    """第 7 章：三种分类损失与间隔的关系。"""
+    from micrograd_zh import Value
+    from micrograd_zh.losses import binary_cross_entropy, hinge
+    margins = [i / 20 for i in range(-60, 61)]
+    bce = [binary_cross_entropy([Value(m).sigmoid()], [1]).data for m in margins]
+    hin = [hinge([Value(m)], [1]).data for m in margins]
+    zero_one = [1.0 if m <= 0 else 0.0 for m in margins]
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ax.plot(margins, bce, label='binary cross-entropy  -ln sigmoid(s)')
+    ax.plot(margins, hin, label='hinge  max(0, 1 - y·s)')
+    ax.plot(margins, zero_one, color='gray', linestyle=':', label='0-1 loss (wrong or not)')
+    ax.set_xlabel('margin y·s  (y = 1)'); ax.set_ylabel('loss')
+    ax.set_title('classification losses')
+    ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    fig.savefig(IMG / '07-losses.png', dpi=90)
+    plt.close(fig)
+
+
+def optimizers():
+    """第 8 章：四种优化器在 f = x² + 25y² 上的轨迹。"""
+    from micrograd_zh import Value
+    from micrograd_zh.optim import SGD, Adam
+    makers = {
+        'SGD lr=0.036': lambda p: SGD(p, lr=0.036),
+        'momentum 0.7': lambda p: SGD(p, lr=0.018, momentum=0.7),
+        'Nesterov 0.7': lambda p: SGD(p, lr=0.018, momentum=0.7, nesterov=True),
+        'Adam lr=0.5': lambda p: Adam(p, lr=0.5),
+    }
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    gx = [-4.5 + 9 * i / 120 for i in range(121)]
+    gy = [-2 + 4 * j / 80 for j in range(81)]
+    ax.contour(gx, gy, [[x * x + 25 * y * y for x in gx] for y in gy],
+               levels=[0.1, 0.5, 1, 2, 5, 10, 20, 40, 70], colors='lightgray', linewidths=0.7)
+    for name, make in makers.items():
+        x, y = Value(-4.0), Value(1.5)
+        opt = make([x, y])
+        path = [(x.data, y.data)]
+        for _ in range(50):
+            opt.zero_grad()
+            (x * x + 25 * y * y).backward()
+            opt.step()
+            path.append((x.data, y.data))
+        ax.plot([p[0] for p in path], [p[1] for p in path], marker='.', markersize=3,
+                linewidth=1, label=f'{name}: f={x.data ** 2 + 25 * y.data ** 2:.1e}')
+    ax.plot([0], [0], marker='*', color='black', markersize=9)
+    ax.set_xlabel('x'); ax.set_ylabel('y'); ax.set_title('50 steps on f = x² + 25y²')
+    ax.legend(fontsize=7, frameon=False, loc='lower right')
+    fig.tight_layout()
+    fig.savefig(IMG / '08-optimizers.png', dpi=90)
+    plt.close(fig)
+
+
 PICTURES = {
     'line-fit': line_fit,
     'finite-difference': finite_difference,
+    'losses': losses,
+    'optimizers': optimizers,
 }
 
 
