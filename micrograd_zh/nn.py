@@ -119,6 +119,8 @@ class Neuron(Module):
         self.b = Value(0.0, label='b')
 
     def __call__(self, x):
+        if isinstance(x, (Value, int, float)):       # 只有一个输入时可以直接给一个数
+            x = [x]
         act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
         if self.activation == 'linear':
             return act
