@@ -41,8 +41,8 @@ def main(argv=None):
         return 0
     gx, gy, Z = grid_predict(lambda x: argmax(model(x)), X, steps=60, margin=0.2)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-    axes[0].contourf(gx, gy, Z, levels=[-0.5, 0.5, 1.5, 2.5], cmap='brg', alpha=0.3)
-    axes[0].scatter([x[0] for x in X], [x[1] for x in X], c=y, cmap='brg', edgecolors='k', s=25)
+    axes[0].pcolormesh(gx, gy, Z, cmap='brg', vmin=0, vmax=2, alpha=0.3, shading='nearest')
+    axes[0].scatter([x[0] for x in X], [x[1] for x in X], c=y, cmap='brg', vmin=0, vmax=2, edgecolors='k', s=25)
     axes[0].set_title(t(f'决策区域，准确率 {acc:.0f}%', f'decision regions, accuracy {acc:.0f}%'))
     axes[1].semilogy(range(1, len(hist['loss']) + 1), hist['loss'])
     axes[1].set_title(t('softmax 交叉熵', 'softmax cross-entropy'))

@@ -46,8 +46,14 @@ def init_weight(init, rng, fan_in, fan_out):
         return rng.gauss(0.0, math.sqrt(2.0 / (fan_in + fan_out)))
     if init == 'he':
         return rng.gauss(0.0, math.sqrt(2.0 / fan_in))
-    raise ValueError(f"init 必须是 {', '.join(INITS)} 之一，而不是 {init!r} "
-                     f"(init must be one of {', '.join(INITS)}, got {init!r})")
+    _check_choice('init', init, INITS)
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"{name} 必须是 {', '.join(choices)} 之一，而不是 {value!r} "
+                         f"({name} must be one of {', '.join(choices)}, got {value!r})")
+    return value
 
 
 def _check_size(name, n):
@@ -108,10 +114,8 @@ class Neuron(Module):
         _check_size('nin', nin)
         if activation is None:
             activation = 'relu' if nonlin else 'linear'
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation 必须是 {', '.join(ACTIVATIONS)} 之一，而不是 {activation!r} "
-                             f"(activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r})")
-        init = DEFAULT_INIT[activation] if init is None else init
+        _check_choice('activation', activation, ACTIVATIONS)
+        init = DEFAULT_INIT[activation] if init is None else _check_choice('init', init, INITS)
         rng = _rng(rng, seed)
         self.activation = activation
         self.init = init
@@ -175,6 +179,9 @@ class MLP(Module):
 
     def __init__(self, nin, nouts, activation='relu', init=None, seed=None):
         _check_size('nin', nin)
+        _check_choice('activation', activation, ACTIVATIONS)
+        if init is not None:
+            _check_choice('init', init, INITS)
         nouts = list(nouts)
         if not nouts:
             raise ValueError("nouts 不能为空 (nouts must not be empty)")
