@@ -25,7 +25,7 @@ def main(argv=None):
     p = parser('梯度下降拟合直线 (fit a line by gradient descent)', 'line_fit')
     p.add_argument('--quick', action='store_true', help='少量数据和步数，几秒内跑完 (small and fast, for tests)')
     args = p.parse_args(argv)
-    n_a, steps_a = (100, 1000) if args.quick else (1000, 1000)
+    n_a, steps_a, epochs_c = (100, 1000, 40) if args.quick else (1000, 1000, 5)
 
     print(f'(a) 整批梯度下降 (full-batch GD)：{n_a} 个点，y = 1.915x + 0.915 + 噪声，lr 0.01，{steps_a} 步')
     X, y = make_line(n_a, w=1.915, b=0.915, noise=0.1, seed=args.seed)
@@ -47,9 +47,9 @@ def main(argv=None):
         print(f'    第 {epoch:2d} 轮 (epoch)  训练损失 (train) {lt:.5f}  验证损失 (val) {lv:.5f}')
     print(f'(b) 结果 (result): w = {model_b.w[0].data:.4f}，b = {model_b.b.data:.4f}（真值 true 3, 1）')
 
-    print('(c) 小批量 16 + 动量 0.9 (minibatch 16, momentum 0.9)：(a) 的数据，lr 0.001，5 轮')
+    print(f'(c) 小批量 16 + 动量 0.9 (minibatch 16, momentum 0.9)：(a) 的数据，lr 0.001，{epochs_c} 轮 (epochs)')
     model_c = line()
-    hist_c = fit(model_c, X, y, mse, SGD(model_c.parameters(), lr=0.001, momentum=0.9), epochs=5,
+    hist_c = fit(model_c, X, y, mse, SGD(model_c.parameters(), lr=0.001, momentum=0.9), epochs=epochs_c,
                  batch_size=16, seed=args.seed, desc='  (c)')
     print(f'(c) 结果 (result): w = {model_c.w[0].data:.4f}，b = {model_c.b.data:.4f}，'
           f'最后一轮 MSE (last epoch) = {hist_c["loss"][-1]:.6f}')
