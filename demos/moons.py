@@ -20,7 +20,7 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     X, y01 = make_moons(100, noise=0.1, seed=args.seed + 1)
-    y = [2 * t - 1 for t in y01]                       # hinge 损失的标签是 -1 和 +1
+    y = [2 * c - 1 for c in y01]                       # hinge 损失的标签是 -1 和 +1
     model = MLP(2, [16, 16, 1], init='uniform', seed=args.seed)
     print(f'网络 (network): {model}，{len(model.parameters())} 个参数 (parameters)')
 

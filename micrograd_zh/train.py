@@ -40,7 +40,7 @@ class _Progress:
         if self.tty:
             filled = 24 * done // self.total
             bar = '█' * filled + '·' * (24 - filled)
-            self.out.write(f'\r{self.desc} [{bar}] {done}/{self.total} {text}')
+            self.out.write(f'\r{self.desc} [{bar}] {done}/{self.total} {text}\033[K')   # \033[K 清掉行尾旧字
             if done == self.total:
                 self.out.write('\n')
             self.out.flush()
