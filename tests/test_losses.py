@@ -153,3 +153,41 @@ def test_bce_clamp_matches_pytorch_value():
     y = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)
     expected = torch.nn.functional.binary_cross_entropy(p, y).item()
     assert binary_cross_entropy([0.0, 1.0, 1e-60], [1, 0, 1]).data == pytest.approx(expected, rel=1e-12)
+
+
+# ---------------------------------------------------------------- 性质测试 (property-based)
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from micrograd_zh import gradcheck  # noqa: E402
+
+logit_lists = st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=2, max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(logit_lists, st.data())
+def test_cross_entropy_gradient_is_softmax_minus_one_hot(xs, data):
+    target = data.draw(st.integers(0, len(xs) - 1))
+    logits = values(xs)
+    loss = cross_entropy(logits, target)
+    loss.backward()
+    m = max(xs)
+    z = sum(math.exp(x - m) for x in xs)
+    assert math.isfinite(loss.data) and loss.data >= -1e-9
+    expected = [math.exp(x - m) / z - (i == target) for i, x in enumerate(xs)]
+    assert [v.grad for v in logits] == pytest.approx(expected, abs=1e-9)
+    assert abs(sum(v.grad for v in logits)) < 1e-9
+
+
+small = st.floats(-3, 3, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(small, min_size=1, max_size=5), st.data())
+def test_losses_pass_gradcheck(xs, data):
+    n = len(xs)
+    targets = data.draw(st.lists(small, min_size=n, max_size=n))
+    classes = data.draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    assert gradcheck(lambda v: mse(v, targets), xs)
+    assert gradcheck(lambda v: sse(v, targets), xs)
+    assert gradcheck(lambda v: binary_cross_entropy([p.sigmoid() for p in v], classes), xs)
+    assert gradcheck(lambda v: l2_penalty(v, 0.5), xs)

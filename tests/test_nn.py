@@ -161,3 +161,25 @@ def test_to_torch_without_torch_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, 'torch', None)
     with pytest.raises(ImportError, match='pip install torch'):
         MLP(2, [1]).to_torch()
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from micrograd_zh import gradcheck  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-2, 2, allow_nan=False), min_size=3, max_size=3), st.integers(0, 100))
+def test_smooth_mlp_passes_gradcheck_for_inputs_and_weights(xs, seed):
+    model = MLP(3, [4, 2, 1], activation='tanh', seed=seed)
+    assert gradcheck(lambda v: model(v), xs)
+    n = model.layers[1].neurons[0]
+
+    def dot_through(v, x):                 # 同一个网络，但第二层第一个神经元的权重是输入
+        saved = n.w
+        n.w = list(v)
+        try:
+            return model(x)
+        finally:
+            n.w = saved
+    assert gradcheck(lambda v: dot_through(v, xs), [w.data for w in n.w])
