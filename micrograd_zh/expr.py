@@ -13,6 +13,7 @@
 
 import ast
 import numbers
+import warnings
 
 from .engine import Value
 
@@ -107,7 +108,9 @@ def evaluate(text, variables=None):
         raise ExpressionError('表达式是空的 (expression is empty)')
     lead = len(text) - len(text.lstrip())
     try:
-        tree = ast.parse(source, mode='eval')
+        with warnings.catch_warnings():               # 如 '1x' 的 SyntaxWarning：我们自己报错
+            warnings.simplefilter('ignore')
+            tree = ast.parse(source, mode='eval')
     except SyntaxError as e:
         col = f'（第 {e.offset + lead} 列）' if e.offset else ''
         col_en = f' at column {e.offset + lead}' if e.offset else ''
@@ -170,6 +173,9 @@ class _Evaluator:
         if isinstance(node, (ast.BinOp, ast.UnaryOp)):
             op = type(node.op).__name__
             self.fail(node, f'不支持的运算符 {op}', f'unsupported operator {op}')
+        self.unsupported(node)
+
+    def unsupported(self, node):
         zh, en = _SYNTAX_NAMES.get(type(node), ('不支持的语法', 'unsupported syntax'))
         kind = type(node).__name__
         self.fail(node, f'{zh} ({kind}) 不允许', f'{en} ({kind}) is not allowed')
@@ -195,11 +201,14 @@ class _Evaluator:
 
     def call(self, node, depth):
         func = node.func
-        if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
-            what = _snippet(func.id) if isinstance(func, ast.Name) else type(func).__name__
-            names = ', '.join(FUNCTIONS)
-            self.fail(node, f'未知的函数 {what}，可用的有 {names}', f'unknown function {what}; known: {names}')
+        names = ', '.join(FUNCTIONS)
+        if not isinstance(func, ast.Name):
+            if type(func) in _SYNTAX_NAMES:
+                self.unsupported(func)
+            self.fail(node, f'只能调用这些函数：{names}', f'only these functions can be called: {names}')
+        if func.id not in FUNCTIONS:
+            self.fail(node, f'未知的函数 {_snippet(func.id)}，可用的有 {names}',
+                      f'unknown function {_snippet(func.id)}; known: {names}')
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             self.fail(node, f'函数 {func.id} 只取一个参数', f'function {func.id} takes exactly one argument')
         return FUNCTIONS[func.id](self.visit(node.args[0], depth))
-
