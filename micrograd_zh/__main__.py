@@ -87,7 +87,7 @@ def main(argv=None):
         root = evaluate(args.expression, _parse_set(args.set))
     except ExpressionError as e:
         _refuse(str(e))
-    if not root.label:
+    if root._prev or not root.label:          # 输出统一叫 L，讲解读起来像课程里那样
         root.label = ROOT_LABEL
     try:
         if args.command == 'explain':
