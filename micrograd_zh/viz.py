@@ -77,9 +77,13 @@ def node_names(order):
 
 
 def _record_field(text):
-    """记录 (record) 字段里的特殊字符要转义；Graphviz 2.43 会吞掉紧跟在中文后面的空格，改用硬空格 `\\ `。"""
-    text = re.sub(r'([\\{}|<>"])', r'\\\1', str(text))
-    return re.sub(r'(?<=[^\x00-\x7f]) ', r'\\ ', text)
+    """记录 (record) 字段的转义：特殊字符加反斜杠，& 写成 &amp;。
+
+    Graphviz 2.43 会吞掉紧跟在中文（非 ASCII 字符）后面的空格，连硬空格 `\\ ` 也一样；
+    写成实体 (entity) `&#32;` 才能保住，新版 Graphviz 和 graphviz-pure 也认得它。
+    """
+    text = re.sub(r'([\\{}|<>"])', r'\\\1', str(text).replace('&', '&amp;'))
+    return re.sub(r'(?<=[^\x00-\x7f]) ', '&#32;', text)
 
 
 def _quoted(text):
@@ -121,6 +125,10 @@ def _grad_color(g, scale):
     return f'#{r:02x}{gg:02x}{b:02x}'
 
 
+def _pad(text):
+    return '&#160;' * (1 + sum(1 for ch in text if ord(ch) > 0x2e80) // 3)
+
+
 def _legend(color, show_local_grads):
     if color == 'role':
         rows = [(ROLE_COLORS[r], ROLE_NAMES[r]) for r in ROLE_COLORS]
@@ -132,8 +140,8 @@ def _legend(color, show_local_grads):
                 (_NONFINITE, 'inf / nan')]
     if show_local_grads:
         rows += [('#ffffff', '边上的数：局部导数 ∂out/∂child'), ('#ffffff', '(edge label: local derivative)')]
-    # 末尾的两个不换行空格 (no-break spaces)：有的渲染器把中文量窄了，留点余地
-    cells = ''.join(f'<tr><td bgcolor="{c}">{t}&#160;&#160;</td></tr>' for c, t in rows)
+    # 末尾补不换行空格 (no-break spaces)：有的渲染器 (graphviz-pure) 把中文量窄了，留点余地
+    cells = ''.join(f'<tr><td bgcolor="{c}">{t}{_pad(t)}</td></tr>' for c, t in rows)
     return f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">{cells}</table>>'
 
 

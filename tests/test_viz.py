@@ -146,10 +146,10 @@ def test_colour_by_gradient_sign_and_size_with_legend():
 
 def test_chinese_labels_and_record_escaping():
     w = Value(1.0, label='权重 甲')
-    v = Value(2.0, label='a|b{c}<d>"')
+    v = Value(2.0, label='a|b{c}<d>"&lt;')
     src = to_dot(w * v)
-    assert '权重\\ 甲' in src                   # Graphviz 2.43 吞掉中文后的空格：用硬空格
-    assert 'a\\|b\\{c\\}\\<d\\>\\"' in src
+    assert '权重&#32;甲' in src                  # Graphviz 2.43 吞掉中文后的空格（连 `\\ ` 也吞）：用实体
+    assert 'a\\|b\\{c\\}\\<d\\>\\"&amp;lt;' in src
     assert 'Noto Sans CJK SC' in src and 'Microsoft YaHei' in src
 
 
@@ -269,10 +269,10 @@ def test_svg_parses_and_contains_the_numbers(tmp_path):
 
 @needs_renderer
 def test_svg_keeps_chinese_and_the_font_list():
-    w = Value(1.0, label='权重')
-    svg = draw_dot(w * 2).svg()
+    w = Value(1.0, label='权重 甲')
+    svg = draw_dot(w * Value(2.0, label='a&lt;b')).svg()
     ET.fromstring(svg.encode('utf-8'))
-    assert '权重' in svg and '参数 (parameter)' in svg
+    assert '>权重 甲<' in svg and '参数 (parameter)' in svg and '>a&amp;lt;b<' in svg
     assert 'Noto Sans CJK SC' in svg
 
 
