@@ -112,8 +112,8 @@ def evaluate(text, variables=None):
             warnings.simplefilter('ignore')
             tree = ast.parse(source, mode='eval')
     except SyntaxError as e:
-        col = f'（第 {e.offset + lead} 列）' if e.offset else ''
-        col_en = f' at column {e.offset + lead}' if e.offset else ''
+        col = f'（第 {e.offset + lead} 列）' if e.offset else '（在末尾）'     # offset 0：输入意外结束
+        col_en = f' at column {e.offset + lead}' if e.offset else ' at the end'
         msg = str(e.msg).splitlines()[0] if e.msg else 'invalid syntax'
         raise ExpressionError(f'语法错误{col} (syntax error{col_en}: {msg})') from None
     except (ValueError, RecursionError, MemoryError) as e:    # 空字节 (null byte)、嵌套过深
