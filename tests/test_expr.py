@@ -128,7 +128,7 @@ def test_errors_say_where_in_characters():
         evaluate('1 +  中文', {})
     with pytest.raises(ExpressionError, match=r'column 3\b'):
         evaluate('  nope', {})
-    with pytest.raises(ExpressionError, match=r'syntax error at column 4'):
+    with pytest.raises(ExpressionError, match=r'syntax error at column 5'):
         evaluate('  x y', {'x': 1, 'y': 2})
     with pytest.raises(ExpressionError, match=r'在末尾.*syntax error at the end'):
         evaluate('x +', {'x': 1})
