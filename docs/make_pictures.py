@@ -7,7 +7,8 @@
 图片写到 docs/ 和 docs/tutorial/img/，体积保持很小（PNG 用低 dpi，SVG 是文本）。
 """
 
-import math
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -134,7 +135,56 @@ def optimizers():
     plt.close(fig)
 
 
+def neuron():
+    """README 和第 3 章：用命令行画出讲座里的神经元 (the lecture's neuron, drawn by the CLI)。"""
+    root = str(DOCS.parent)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    subprocess.run([sys.executable, '-m', 'micrograd_zh', 'draw', 'tanh(x1*w1 + x2*w2 + b)',
+                    '--set', 'x1=2', 'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432',
+                    '-o', str(DOCS / 'neuron.svg')], env=env, check=True)
+
+
+def forward_graph():
+    """第 1 章：第一个数据点的损失 (w·1 + b - 3)² 的计算图（还没有反向传播）。"""
+    from micrograd_zh import Value, draw_dot
+    w, b = Value(0.5, label='w'), Value(0.0, label='b')
+    loss = (w * 1.0 + b - 3.0) ** 2
+    loss.label = 'loss'
+    draw_dot(loss).save(str(IMG / '01-forward.svg'))
+
+
+def reuse_graph():
+    """第 4 章：b = a + a; c = b + b，反向传播之后。"""
+    from micrograd_zh import Value, draw_dot
+    a = Value(2.0, label='a')
+    b = a + a
+    b.label = 'b'
+    c = b + b
+    c.label = 'c'
+    c.backward()
+    draw_dot(c).save(str(IMG / '04-reuse.svg'))
+
+
+def _demo(name, out, *args):
+    """运行一个示例，让它把图存进 out（示例自己决定文件名）。"""
+    root = str(DOCS.parent)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    subprocess.run([sys.executable, str(DOCS.parent / 'demos' / f'{name}.py'), '--out', str(out), *args],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def demo_pictures():
+    """README 和第 5、6 章：moons、XOR 和初始化对比的图，由示例自己画。"""
+    _demo('moons', DOCS)
+    _demo('xor', IMG)
+    _demo('init_compare', IMG)
+
+
 PICTURES = {
+    'neuron': neuron,
+    'forward-graph': forward_graph,
+    'reuse-graph': reuse_graph,
+    'demos': demo_pictures,
     'line-fit': line_fit,
     'finite-difference': finite_difference,
     'losses': losses,
