@@ -53,6 +53,9 @@ def test_line_fit(capsys, tmp_path):
 def test_xor(capsys, tmp_path):
     out = run_demo('xor', ['--out', str(tmp_path)], capsys)
     assert '结果 (result): 4/4 正确' in out and out.count('✓') == 4
+    graph = tmp_path / 'xor_graph.svg'               # 渲染器 graphviz-pure 在 test 附加依赖里
+    assert '计算图已保存 (graph saved)' in out and '<svg' in graph.read_text(encoding='utf-8')
+    graph.unlink()
     check_pictures(out, tmp_path, ['xor.png'])
 
 
