@@ -1,0 +1,78 @@
+"""示例共用的小工具 (shared helpers for the demos)：命令行参数、matplotlib、决策边界。
+
+matplotlib 是可选的 (optional)：没装时示例照常训练、打印结果，只是不画图，并提示怎样装。
+画图一律用 Agg 后端 (backend)，只存文件，从不弹出窗口。
+"""
+
+import argparse
+import os
+import sys
+
+from micrograd_zh import no_grad
+
+CJK_FONTS = ('Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei',
+             'WenQuanYi Zen Hei', 'SimHei', 'Microsoft YaHei', 'PingFang SC', 'Heiti SC', 'AR PL UMing CN')
+
+
+def parser(description, out_default):
+    """每个示例都有的参数：--seed、--out；示例自己再加别的。"""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument('--seed', type=int, default=0, help='随机种子 (random seed)，默认 0')
+    p.add_argument('--out', default=os.path.join('out', out_default),
+                   help=f'图片保存目录 (where to save pictures)，默认 out/{out_default}')
+    return p
+
+
+def pyplot():
+    """返回 matplotlib.pyplot（Agg 后端）；没装 matplotlib 时打印提示并返回 None。"""
+    try:
+        import matplotlib
+    except ImportError:
+        print('没有安装 matplotlib，跳过画图。要看图：pip install -e ".[plot]" 或 pip install matplotlib '
+              '(matplotlib not installed: no pictures; pip install matplotlib to get them)')
+        return None
+    matplotlib.use('Agg')
+    from matplotlib import font_manager
+    import matplotlib.pyplot as plt
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = [name for name in CJK_FONTS if name in installed]
+    if cjk:
+        plt.rcParams['font.sans-serif'] = cjk + list(plt.rcParams['font.sans-serif'])
+        plt.rcParams['axes.unicode_minus'] = False
+    pyplot.cjk = bool(cjk)
+    return plt
+
+
+pyplot.cjk = False
+
+
+def t(zh, en):
+    """图里的文字：有中文字体时写“中文 (English)”，否则只写英文（免得显示成方框）。"""
+    return f'{zh} ({en})' if pyplot.cjk else en
+
+
+def save(plt, fig, out_dir, name):
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, name)
+    fig.savefig(path, dpi=110, bbox_inches='tight')
+    plt.close(fig)
+    print(f'图片已保存 (picture saved): {path}')
+    return path
+
+
+def grid_predict(predict, X, steps=60, margin=0.5):
+    """在数据周围的网格 (grid) 上算 predict(x)，用来画决策边界 (decision boundary)。不建计算图。"""
+    xs = [p[0] for p in X]
+    ys = [p[1] for p in X]
+    x0, x1 = min(xs) - margin, max(xs) + margin
+    y0, y1 = min(ys) - margin, max(ys) + margin
+    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
+    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
+    with no_grad():
+        Z = [[predict([x, y]) for x in gx] for y in gy]
+    return gx, gy, Z
+
+
+def run(main):
+    """python demos/x.py 的入口：main(sys.argv[1:])。"""
+    sys.exit(main(sys.argv[1:]))

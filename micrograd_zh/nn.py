@@ -1,0 +1,232 @@
+"""神经网络 (neural networks)：Module、Neuron、Layer、MLP 和权重初始化 (weight initialization)。
+
+结构与 micrograd 相同，讲座里的代码可以直接用：
+    MLP.layers       Layer 的列表
+    Layer.neurons    Neuron 的列表
+    Neuron.w         权重 (weights)，Value 的列表；Neuron.b 偏置 (bias)，一个 Value
+
+一个神经元先算预激活 (pre-activation) Σ wᵢxᵢ + b —— 用 engine.dot 建成【一个】'Σ' 节点，
+有 2n+1 条边 —— 再过激活函数 (activation)。MLP 的最后一层是线性的 (linear)，没有激活。
+
+随机性只来自 random.Random(seed)：同一个 seed 给出同样的权重，不碰全局随机状态 (global state)。
+"""
+
+import math
+import random
+
+from .engine import Value, dot
+
+__all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
+
+ACTIVATIONS = ('relu', 'tanh', 'sigmoid', 'linear')
+INITS = ('zeros', 'uniform', 'normal', 'xavier', 'he')
+
+# 每种激活的默认初始化 (default init per activation)：ReLU 用 He；tanh、sigmoid 和线性层用 Xavier。
+DEFAULT_INIT = {'relu': 'he', 'tanh': 'xavier', 'sigmoid': 'xavier', 'linear': 'xavier'}
+
+
+def init_weight(init, rng, fan_in, fan_out):
+    """按 init 抽一个权重 (draw one weight)。fan_in = 输入个数，fan_out = 本层输出个数。
+
+    'zeros'    全 0。会失败 (fails)：同一层的神经元完全对称 (symmetric)，收到相同的梯度，永远学成一样；
+               而且 ReLU/tanh 网络中 0 权重让后面各层的梯度都是 0，网络根本学不动。
+    'uniform'  U(-1, 1)，micrograd 的做法。浅网络没问题；层宽、层深时激活会饱和或爆炸。
+    'normal'   N(0, 1)。同样不随层宽缩放：宽的 tanh 层会饱和 (saturate)，ReLU 层的激活逐层放大。
+    'xavier'   Glorot：N(0, 2/(fan_in+fan_out))。让 tanh、sigmoid 这类关于 0 对称的激活在前向和反向
+               都保持方差 (variance) 大致不变，适合 tanh、sigmoid 和线性层。
+    'he'       Kaiming：N(0, 2/fan_in)。ReLU 把一半的输入变成 0，方差减半，所以乘 2 补回来；适合 ReLU。
+    """
+    if init == 'zeros':
+        return 0.0
+    if init == 'uniform':
+        return rng.uniform(-1.0, 1.0)
+    if init == 'normal':
+        return rng.gauss(0.0, 1.0)
+    if init == 'xavier':
+        return rng.gauss(0.0, math.sqrt(2.0 / (fan_in + fan_out)))
+    if init == 'he':
+        return rng.gauss(0.0, math.sqrt(2.0 / fan_in))
+    _check_choice('init', init, INITS)
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"{name} 必须是 {', '.join(choices)} 之一，而不是 {value!r} "
+                         f"({name} must be one of {', '.join(choices)}, got {value!r})")
+    return value
+
+
+def _check_size(name, n):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{name} 必须是正整数，而不是 {n!r} ({name} must be a positive int, got {n!r})")
+
+
+def _rng(rng, seed):
+    return rng if rng is not None else random.Random(seed)
+
+
+class Module:
+    """所有网络部件的基类 (base class)，名字与 PyTorch 相同，方便以后迁移。
+
+    子类实现 named_parameters()，返回 (名字, Value) 对；其余方法都由它导出。
+    """
+
+    def named_parameters(self):
+        return []
+
+    def parameters(self):
+        """所有可训练参数 (trainable parameters)，Value 的列表。"""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self):
+        """把所有参数的 grad 清零。梯度会在多次 backward() 之间累加，每步训练前都要调用。"""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self):
+        """参数的快照 (snapshot)：{名字: float}，可以直接 json.dump。"""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state):
+        """从 state_dict() 的结果恢复参数；名字必须完全对应。"""
+        named = dict(self.named_parameters())
+        missing = sorted(set(named) - set(state))
+        extra = sorted(set(state) - set(named))
+        if missing or extra:
+            raise ValueError(f"state_dict 的名字不匹配：缺少 {missing[:3]}，多出 {extra[:3]} "
+                             f"(state_dict keys do not match: missing {missing[:3]}, unexpected {extra[:3]})")
+        for name, p in named.items():
+            p.data = float(state[name])
+
+
+class Neuron(Module):
+    """一个神经元 (neuron)：act(Σ wᵢxᵢ + b)。
+
+    nin         输入个数
+    nonlin      micrograd 的写法：True 用 ReLU，False 是线性的；给了 activation 时忽略它
+    activation  'relu'、'tanh'、'sigmoid' 或 'linear'
+    init        权重初始化，见 init_weight；默认按激活选择（ReLU 用 He，其余用 Xavier）。偏置总是从 0 开始。
+    fan_out     所在层的输出个数，Xavier 要用；单独一个神经元时为 1
+    rng, seed   随机数来源：给 rng（random.Random）就用它，否则用 random.Random(seed)
+    """
+
+    def __init__(self, nin, nonlin=True, activation=None, init=None, fan_out=1, rng=None, seed=None):
+        _check_size('nin', nin)
+        if activation is None:
+            activation = 'relu' if nonlin else 'linear'
+        _check_choice('activation', activation, ACTIVATIONS)
+        init = DEFAULT_INIT[activation] if init is None else _check_choice('init', init, INITS)
+        rng = _rng(rng, seed)
+        self.activation = activation
+        self.init = init
+        self.w = [Value(init_weight(init, rng, nin, fan_out), label=f'w{i}') for i in range(nin)]
+        self.b = Value(0.0, label='b')
+
+    def __call__(self, x):
+        if isinstance(x, (Value, int, float)):       # 只有一个输入时可以直接给一个数
+            x = [x]
+        act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
+        if self.activation == 'linear':
+            return act
+        return getattr(act, self.activation)()       # act.relu()、act.tanh() 或 act.sigmoid()
+
+    def named_parameters(self):
+        return [(f'w{i}', w) for i, w in enumerate(self.w)] + [('b', self.b)]
+
+    def __repr__(self):
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """一层 (layer)：nout 个神经元，各自看同样的输入。
+
+    调用时返回 nout 个输出的列表；nout == 1 时只返回那一个 Value（与 micrograd 相同）。
+    其余关键字参数 (activation、init、nonlin) 传给每个 Neuron。
+    """
+
+    def __init__(self, nin, nout, rng=None, seed=None, **kwargs):
+        _check_size('nin', nin)
+        _check_size('nout', nout)
+        rng = _rng(rng, seed)
+        self.nin = nin
+        self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
+
+    def __call__(self, x):
+        x = _as_list(x)
+        if len(x) != self.nin:
+            raise ValueError(f"这一层需要 {self.nin} 个输入，而不是 {len(x)} 个 "
+                             f"(layer expects {self.nin} inputs, got {len(x)})")
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def named_parameters(self):
+        return [(f'neurons.{i}.{name}', p)
+                for i, n in enumerate(self.neurons) for name, p in n.named_parameters()]
+
+    def __repr__(self):
+        return f"Layer({self.nin}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
+
+
+class MLP(Module):
+    """多层感知机 (multilayer perceptron)：MLP(nin, [h1, h2, ..., nout])。
+
+    隐藏层 (hidden layer) 用 activation，最后一层是线性的 (linear)，输出是分数 (score) 或 logit，
+    再按任务接 sigmoid、softmax 交叉熵或 hinge 损失。
+    init 为 None 时每层按自己的激活选默认初始化；seed 决定全部权重。
+    model(x) 接受数字或 Value 的列表（nin == 1 时也可以只给一个数）；
+    最后一层只有一个输出时返回一个 Value，否则返回列表。
+    """
+
+    def __init__(self, nin, nouts, activation='relu', init=None, seed=None):
+        _check_size('nin', nin)
+        _check_choice('activation', activation, ACTIVATIONS)
+        if init is not None:
+            _check_choice('init', init, INITS)
+        nouts = list(nouts)
+        if not nouts:
+            raise ValueError("nouts 不能为空 (nouts must not be empty)")
+        rng = random.Random(seed)
+        sizes = [nin] + nouts
+        self.layers = [Layer(sizes[i], sizes[i + 1], rng=rng, init=init,
+                             activation=activation if i < len(nouts) - 1 else 'linear')
+                       for i in range(len(nouts))]
+
+    def __call__(self, x):
+        x = _as_list(x)
+        for layer in self.layers:
+            x = _as_list(layer(x))                   # 宽度为 1 的隐藏层也能接下一层
+        return x[0] if len(x) == 1 else x
+
+    def named_parameters(self):
+        return [(f'layers.{i}.{name}', p)
+                for i, layer in enumerate(self.layers) for name, p in layer.named_parameters()]
+
+    def __repr__(self):
+        return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
+
+    def to_torch(self):
+        """换成等价的 torch.nn.Sequential（float64，权重相同）：学完原理后转向 PyTorch 的路。"""
+        try:
+            import torch
+        except ImportError:
+            raise ImportError("to_torch() 需要 PyTorch：pip install torch "
+                              "(to_torch() needs PyTorch: pip install torch)") from None
+        modules = []
+        for layer in self.layers:
+            linear = torch.nn.Linear(layer.nin, len(layer.neurons), dtype=torch.float64)
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons],
+                                                 dtype=torch.float64))
+                linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
+            modules.append(linear)
+            activation = layer.neurons[0].activation
+            if activation != 'linear':
+                modules.append({'relu': torch.nn.ReLU, 'tanh': torch.nn.Tanh,
+                                'sigmoid': torch.nn.Sigmoid}[activation]())
+        return torch.nn.Sequential(*modules)
+
+
+def _as_list(x):
+    if isinstance(x, (Value, int, float)):
+        return [x]
+    return list(x)

@@ -1,0 +1,131 @@
+"""优化器 (optimizers)：SGD（动量 momentum、Nesterov、权重衰减 weight decay）和 Adam。
+
+更新公式与 torch.optim 逐条相同，在 float64 上走出同样的轨迹 (trajectory)。用法也相同：
+
+    opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for step in range(100):
+        opt.zero_grad()           # 梯度会累加，先清零
+        loss = ...
+        loss.backward()
+        opt.step()                # 按 p.grad 更新 p.data
+
+学习率 (learning rate) lr 可以是数字，也可以是步数 (step count) 的函数 lr(t)，t = 0, 1, 2, ...
+是已经走过的步数。例如 micrograd 的线性衰减 (linear decay)：lr=lambda t: 1.0 - 0.9 * t / 100。
+"""
+
+import math
+import numbers
+
+from .engine import Value
+
+__all__ = ['Optimizer', 'SGD', 'Adam']
+
+
+def _check(name, value, ok, expected_zh, expected_en):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not ok(value):
+        raise ValueError(f"{name} 必须{expected_zh}，而不是 {value!r} ({name} must be {expected_en}, got {value!r})")
+    return float(value)
+
+
+def _check_lr(lr):
+    return _check('lr', lr, lambda v: v >= 0, ' ≥ 0', '>= 0')
+
+
+class Optimizer:
+    """优化器的基类 (base class)：保存参数列表、学习率和步数 self.t。"""
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("params 不能为空：没有要优化的参数 (params must not be empty: nothing to optimize)")
+        for p in self.params:
+            if not isinstance(p, Value):
+                raise TypeError(f"params 的元素必须是 Value，而不是 {type(p).__name__} "
+                                f"(params must be Values, not {type(p).__name__})")
+        if not callable(lr):
+            _check_lr(lr)
+        self.lr = lr
+        self.t = 0                                    # 已经走过的步数
+
+    def current_lr(self):
+        """这一步用的学习率：lr 是函数时为 lr(t)。"""
+        return _check_lr(self.lr(self.t)) if callable(self.lr) else float(self.lr)
+
+    def zero_grad(self):
+        """把所有参数的 grad 清零。"""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self):
+        lr = self.current_lr()
+        for i, p in enumerate(self.params):
+            self._update(i, p, lr)
+        self.t += 1
+
+    def _update(self, i, p, lr):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """随机梯度下降 (stochastic gradient descent)，与 torch.optim.SGD（dampening=0）相同：
+
+        g = p.grad + weight_decay·p                       权重衰减 (weight decay)，即 L2
+        buf = g（第一步），之后 buf = momentum·buf + g      动量 (momentum)：梯度的累积
+        g = g + momentum·buf（nesterov）或 g = buf          Nesterov 先“往前看”一步
+        p = p - lr·g
+    """
+
+    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(params, lr)
+        self.momentum = _check('momentum', momentum, lambda v: v >= 0, ' ≥ 0', '>= 0')
+        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0, ' ≥ 0', '>= 0')
+        if nesterov and self.momentum == 0.0:
+            raise ValueError("nesterov=True 需要 momentum > 0 (nesterov=True requires momentum > 0)")
+        self.nesterov = bool(nesterov)
+        self.buf = [None] * len(self.params)
+
+    def _update(self, i, p, lr):
+        g = p.grad
+        if self.weight_decay:
+            g = g + self.weight_decay * p.data
+        if self.momentum:
+            buf = g if self.buf[i] is None else self.momentum * self.buf[i] + g
+            self.buf[i] = buf
+            g = g + self.momentum * buf if self.nesterov else buf
+        p.data -= lr * g
+
+
+class Adam(Optimizer):
+    """Adam（自适应矩估计 adaptive moment estimation），与 torch.optim.Adam（amsgrad=False）相同：
+
+        g = p.grad + weight_decay·p
+        m = β₁·m + (1-β₁)·g                 一阶矩 (first moment)：梯度的滑动平均
+        v = β₂·v + (1-β₂)·g²                二阶矩 (second moment)：梯度平方的滑动平均
+        p = p - lr/(1-β₁ᵗ) · m / (√v/√(1-β₂ᵗ) + eps)     偏差修正 (bias correction)，t 从 1 数起
+    每个参数的步长按它自己的梯度大小自动缩放，所以对学习率不太敏感。
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr)
+        betas = tuple(betas) if isinstance(betas, (tuple, list)) else betas
+        if not isinstance(betas, tuple) or len(betas) != 2 or not all(
+                isinstance(b, numbers.Real) and not isinstance(b, bool) and 0.0 <= b < 1.0 for b in betas):
+            raise ValueError(f"betas 必须是两个 [0, 1) 中的数，而不是 {betas!r} "
+                             f"(betas must be two numbers in [0, 1), got {betas!r})")
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps = _check('eps', eps, lambda v: v >= 0, ' ≥ 0', '>= 0')
+        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0, ' ≥ 0', '>= 0')
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def _update(self, i, p, lr):
+        beta1, beta2 = self.betas
+        t = self.t + 1
+        g = p.grad
+        if self.weight_decay:
+            g = g + self.weight_decay * p.data
+        m = self.m[i] = self.m[i] + (g - self.m[i]) * (1.0 - beta1)      # torch 用 lerp 写同一个式子
+        v = self.v[i] = self.v[i] * beta2 + g * g * (1.0 - beta2)
+        step_size = lr / (1.0 - beta1 ** t)
+        denom = math.sqrt(v) / math.sqrt(1.0 - beta2 ** t) + self.eps
+        p.data -= step_size * (m / denom)

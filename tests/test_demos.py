@@ -1,0 +1,105 @@
+"""示例测试：每个示例用小设置在进程内跑一遍 main(argv)，检查它打印的结果和保存的图片。"""
+
+import importlib
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+DEMOS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'demos')
+NAMES = ['neuron', 'line_fit', 'xor', 'curve_fit', 'two_layer', 'init_compare', 'moons', 'spiral']
+sys.path.insert(0, DEMOS)
+
+
+def run_demo(name, argv, capsys):
+    module = importlib.import_module(name)
+    assert module.main(argv) in (None, 0)
+    return capsys.readouterr().out
+
+
+def numbers_after(text, key):
+    """text 中 key 后面紧跟的数字。"""
+    match = re.search(re.escape(key) + r'\s*([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)', text)
+    assert match, (key, text[-500:])
+    return float(match.group(1))
+
+
+def pictures(tmp_path):
+    pytest.importorskip('matplotlib')
+    return sorted(os.listdir(tmp_path))
+
+
+def test_line_fit(capsys, tmp_path):
+    out = run_demo('line_fit', ['--quick', '--out', str(tmp_path)], capsys)
+    a = out[out.index('(a) 结果'):]
+    assert numbers_after(a, 'w =') == pytest.approx(1.915, abs=0.01)
+    assert numbers_after(a, 'b =') == pytest.approx(0.915, abs=0.05)
+    assert numbers_after(a, 'MSE =') < 0.02                        # 噪声方差 0.01
+    b = out[out.index('(b) 结果'):]
+    assert numbers_after(b, 'w =') == pytest.approx(3.0, abs=0.1)
+    assert out.count('验证损失 (val)') == 10
+    c = out[out.index('(c) 结果'):]
+    assert numbers_after(c, 'w =') == pytest.approx(1.915, abs=0.02)
+    assert pictures(tmp_path) == ['line_fit.png']
+
+
+def test_xor(capsys, tmp_path):
+    out = run_demo('xor', ['--out', str(tmp_path)], capsys)
+    assert '结果 (result): 4/4 正确' in out and out.count('✓') == 4
+    assert pictures(tmp_path) == ['xor.png']
+
+
+def test_curve_fit(capsys, tmp_path):
+    out = run_demo('curve_fit', ['--steps', '300', '--out', str(tmp_path)], capsys)
+    assert numbers_after(out, '训练 MSE (train MSE)') < 0.01
+    assert pictures(tmp_path) == ['curve_fit.png']
+
+
+def test_two_layer(capsys, tmp_path):
+    out = run_demo('two_layer', ['--steps', '30', '--out', str(tmp_path)], capsys)
+    first, last = numbers_after(out, '损失从'), numbers_after(out, '降到')
+    assert last < first / 100
+    assert pictures(tmp_path) == ['two_layer.png']
+
+
+def test_init_compare(capsys, tmp_path):
+    out = run_demo('init_compare', ['--layers', '4', '--width', '20', '--samples', '30',
+                                    '--out', str(tmp_path)], capsys)
+    std = {key: numbers_after(out, key) for key in
+           ('tanh/zeros', 'tanh/normal', 'tanh/xavier', 'relu/zeros', 'relu/normal', 'relu/he')}
+    assert std['tanh/zeros'] == 0 and std['relu/zeros'] == 0
+    assert std['tanh/normal'] > 0.8                                 # 饱和：几乎都在 ±1
+    assert std['relu/normal'] > 20 * std['relu/he']                 # 爆炸 (exploding)
+    assert 0.3 < std['relu/he'] < 3
+    assert pictures(tmp_path) == ['init_relu.png', 'init_tanh.png']
+
+
+def test_moons(capsys, tmp_path):
+    out = run_demo('moons', ['--out', str(tmp_path)], capsys)
+    assert '337 个参数' in out and numbers_after(out, '准确率 (accuracy) 100/100 =') == 100
+    assert pictures(tmp_path) == ['moons.png']
+
+
+def test_spiral(capsys, tmp_path):
+    out = run_demo('spiral', ['--n', '90', '--steps', '100', '--out', str(tmp_path)], capsys)
+    assert numbers_after(out, '准确率 (accuracy) ') / 90 > 0.85
+    assert pictures(tmp_path) == ['spiral.png']
+
+
+def test_without_matplotlib_demos_still_run_and_say_how_to_get_pictures(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, 'matplotlib', None)
+    out = run_demo('xor', ['--steps', '5', '--out', str(tmp_path)], capsys)
+    assert 'pip install matplotlib' in out and not os.path.exists(tmp_path / 'xor.png')
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_help_runs_as_a_script(name):
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(DEMOS))
+    result = subprocess.run([sys.executable, os.path.join(DEMOS, name + '.py'), '--help'],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert re.search('[\u4e00-\u9fff]', result.stdout)
+    if name != 'neuron':
+        assert '--seed' in result.stdout and '--out' in result.stdout

@@ -1,0 +1,163 @@
+"""nn 测试：micrograd 的结构、一个 Σ 节点的神经元、初始化、种子、state_dict、to_torch。"""
+
+import json
+import math
+import random
+import statistics
+import sys
+
+import pytest
+
+from micrograd_zh import MLP, Layer, Module, Neuron, Value
+from micrograd_zh.nn import ACTIVATIONS, INITS
+
+
+def test_micrograd_structure_and_parameter_count():
+    model = MLP(2, [16, 16, 1])
+    assert len(model.parameters()) == 337
+    assert len(model.layers) == 3 and all(isinstance(layer, Layer) for layer in model.layers)
+    neuron = model.layers[1].neurons[4]
+    assert isinstance(neuron, Neuron) and len(model.layers[1].neurons) == 16
+    assert len(neuron.w) == 16 and all(isinstance(w, Value) for w in neuron.w)
+    assert isinstance(neuron.b, Value)
+    assert [w.label for w in neuron.w[:3]] == ['w0', 'w1', 'w2'] and neuron.b.label == 'b'
+    assert isinstance(model, Module)
+
+
+def test_hidden_layers_use_activation_and_last_layer_is_linear():
+    model = MLP(3, [4, 5, 2], activation='tanh')
+    assert [layer.neurons[0].activation for layer in model.layers] == ['tanh', 'tanh', 'linear']
+
+
+@pytest.mark.parametrize('activation', ACTIVATIONS)
+def test_neuron_is_one_sigma_node_then_activation(activation):
+    n = Neuron(3, activation=activation, seed=1)
+    n.b.data = 0.3
+    x = [Value(0.5), Value(-1.5), Value(2.0)]
+    out = n(x)
+    pre = out if activation == 'linear' else out._prev[0]
+    assert pre._op == 'Σ' and len(pre._prev) == 2 * 3 + 1
+    z = sum(w.data * xi.data for w, xi in zip(n.w, x)) + 0.3
+    expected = {'relu': max(z, 0.0), 'tanh': math.tanh(z), 'sigmoid': 1 / (1 + math.exp(-z)), 'linear': z}
+    assert out.data == pytest.approx(expected[activation], rel=1e-12)
+    # 数字输入不建边：只有 n 个权重和偏置 (float inputs add no edges)
+    out = n([0.5, -1.5, 2.0])
+    pre = out if activation == 'linear' else out._prev[0]
+    assert len(pre._prev) == 3 + 1
+
+
+def test_float_inputs_add_no_edges_and_micrograd_nonlin_flag():
+    n = Neuron(3, nonlin=False, seed=0)
+    assert n.activation == 'linear'
+    assert len(n([1.0, 2.0, 3.0])._prev) == 4
+    assert Neuron(2).activation == 'relu'
+
+
+def test_neuron_backward_gives_inputs_as_weight_gradients():
+    n = Neuron(2, activation='linear', seed=3)
+    out = n([Value(2.0), Value(-3.0)])
+    out.backward()
+    assert [w.grad for w in n.w] == [2.0, -3.0] and n.b.grad == 1.0
+
+
+def test_outputs_value_or_list_and_width_one_hidden_layer():
+    assert isinstance(MLP(2, [3, 1], seed=0)([1.0, 2.0]), Value)
+    out = MLP(2, [1, 3], seed=0)([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 3
+    assert isinstance(MLP(2, [1, 1, 1], seed=0)([1.0, 2.0]), Value)
+    assert isinstance(Layer(2, 1, seed=0)([1.0, 2.0]), Value)
+    assert isinstance(MLP(1, [4, 1], seed=0)(0.5), Value)           # nin == 1 时可以给一个数
+
+
+def test_wrong_input_length_is_a_one_line_bilingual_error():
+    with pytest.raises(ValueError, match=r'需要 2 个输入.*expects 2 inputs, got 3') as info:
+        MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
+    assert '\n' not in str(info.value)
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(nin=2, nouts=[3], activation='gelu'), 'activation'),
+    (dict(nin=2, nouts=[3], init='orthogonal'), 'init'),
+    (dict(nin=0, nouts=[3]), 'nin'),
+    (dict(nin=2, nouts=[]), 'nouts'),
+    (dict(nin=2, nouts=[3, 0]), 'nout'),
+])
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match) as info:
+        MLP(**kwargs)
+    assert '\n' not in str(info.value)
+
+
+def test_same_seed_same_weights_and_no_global_random_state():
+    random.seed(123)
+    expected = random.random()
+    random.seed(123)
+    a = MLP(3, [8, 8, 2], seed=7)
+    assert random.random() == expected
+    assert a.state_dict() == MLP(3, [8, 8, 2], seed=7).state_dict()
+    assert a.state_dict() != MLP(3, [8, 8, 2], seed=8).state_dict()
+
+
+def _std(layer):
+    return statistics.pstdev([w.data for n in layer.neurons for w in n.w])
+
+
+def test_init_scales():
+    fan_in, fan_out = 300, 200
+    assert all(w.data == 0.0 for n in Layer(fan_in, 5, init='zeros', seed=0).neurons for w in n.w)
+    uniform = [w.data for n in Layer(fan_in, fan_out, init='uniform', seed=0).neurons for w in n.w]
+    assert all(-1 <= w <= 1 for w in uniform) and statistics.pstdev(uniform) == pytest.approx(1 / 3 ** 0.5, rel=0.02)
+    assert _std(Layer(fan_in, fan_out, init='normal', seed=0)) == pytest.approx(1.0, rel=0.02)
+    assert _std(Layer(fan_in, fan_out, init='xavier', seed=0)) == pytest.approx((2 / (fan_in + fan_out)) ** 0.5, rel=0.02)
+    assert _std(Layer(fan_in, fan_out, init='he', seed=0)) == pytest.approx((2 / fan_in) ** 0.5, rel=0.02)
+    assert all(n.b.data == 0.0 for init in INITS for n in Layer(3, 4, init=init, seed=0).neurons)
+
+
+def test_default_init_depends_on_activation():
+    assert [l.neurons[0].init for l in MLP(2, [4, 1]).layers] == ['he', 'xavier']
+    assert [l.neurons[0].init for l in MLP(2, [4, 1], activation='tanh').layers] == ['xavier', 'xavier']
+    assert [l.neurons[0].init for l in MLP(2, [4, 1], init='uniform').layers] == ['uniform', 'uniform']
+
+
+def test_zero_grad_and_parameters_are_the_same_objects():
+    model = MLP(2, [3, 1], seed=0)
+    model([1.0, -2.0]).backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+    assert model.parameters()[0] is model.layers[0].neurons[0].w[0]
+
+
+def test_state_dict_json_round_trip():
+    a, b = MLP(2, [4, 3], seed=1), MLP(2, [4, 3], seed=2)
+    state = json.loads(json.dumps(a.state_dict()))
+    assert 'layers.0.neurons.3.w1' in state and 'layers.1.neurons.2.b' in state
+    b.load_state_dict(state)
+    assert [v.data for v in b([0.3, -0.7])] == [v.data for v in a([0.3, -0.7])]
+    with pytest.raises(ValueError, match='state_dict') as info:
+        MLP(2, [5, 3]).load_state_dict(state)
+    assert '\n' not in str(info.value)
+
+
+@pytest.mark.parametrize('activation', ['relu', 'tanh', 'sigmoid', 'linear'])
+def test_to_torch_gives_the_same_outputs_and_gradients(activation):
+    torch = pytest.importorskip('torch')
+    model = MLP(3, [5, 1, 4, 2], activation=activation, seed=4)
+    net = model.to_torch()
+    rng = random.Random(0)
+    for _ in range(5):
+        x = [rng.uniform(-2, 2) for _ in range(3)]
+        ours = model(x)
+        theirs = net(torch.tensor(x, dtype=torch.float64))
+        assert [v.data for v in ours] == pytest.approx(theirs.tolist(), rel=1e-12, abs=1e-14)
+    model.zero_grad()
+    sum(model(x)).backward()
+    net(torch.tensor(x, dtype=torch.float64)).sum().backward()
+    first = [g for row in net[0].weight.grad.tolist() for g in row]
+    assert [w.grad for n in model.layers[0].neurons for w in n.w] == pytest.approx(first, rel=1e-12, abs=1e-14)
+
+
+def test_to_torch_without_torch_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, 'torch', None)
+    with pytest.raises(ImportError, match='pip install torch'):
+        MLP(2, [1]).to_torch()

@@ -1,0 +1,122 @@
+"""优化器测试：与 torch.optim 在 float64 上走出同样的轨迹；学习率可以是函数；参数检查。"""
+
+import pytest
+
+from micrograd_zh import Value
+from micrograd_zh.optim import SGD, Adam
+
+START = [1.5, -0.7, 0.3, 2.0]
+
+
+def objective(p):
+    """一个非凸 (non-convex) 的函数，Value 和 torch 张量都能算。"""
+    a, b, c, d = p
+    return (a - 1) ** 2 + 3 * (b + 0.5) ** 2 + (a * b - c) ** 2 + 0.1 * d ** 4 + (c * d).tanh()
+
+
+def trajectory_ours(make_opt, steps=20):
+    params = [Value(x) for x in START]
+    opt = make_opt(params)
+    path = []
+    for _ in range(steps):
+        opt.zero_grad()
+        objective(params).backward()
+        opt.step()
+        path.append([p.data for p in params])
+    return path
+
+
+def trajectory_torch(make_opt, steps=20, schedule=None):
+    torch = pytest.importorskip('torch')
+    params = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in START]
+    opt = make_opt(torch.optim, params)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(opt, schedule) if schedule else None
+    path = []
+    for _ in range(steps):
+        opt.zero_grad()
+        objective(params).backward()
+        opt.step()
+        if scheduler:
+            scheduler.step()
+        path.append([p.item() for p in params])
+    return path
+
+
+def assert_same_path(ours, theirs):
+    for step, (a, b) in enumerate(zip(ours, theirs)):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12), step
+
+
+CASES = {
+    'sgd': (lambda p: SGD(p, lr=0.05), lambda o, p: o.SGD(p, lr=0.05)),
+    'momentum': (lambda p: SGD(p, lr=0.03, momentum=0.9), lambda o, p: o.SGD(p, lr=0.03, momentum=0.9)),
+    'nesterov': (lambda p: SGD(p, lr=0.03, momentum=0.8, nesterov=True),
+                 lambda o, p: o.SGD(p, lr=0.03, momentum=0.8, nesterov=True)),
+    'sgd_wd': (lambda p: SGD(p, lr=0.03, momentum=0.5, weight_decay=0.1),
+               lambda o, p: o.SGD(p, lr=0.03, momentum=0.5, weight_decay=0.1)),
+    'adam': (lambda p: Adam(p, lr=0.05), lambda o, p: o.Adam(p, lr=0.05)),
+    'adam_all': (lambda p: Adam(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05),
+                 lambda o, p: o.Adam(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05)),
+}
+
+
+@pytest.mark.parametrize('name', sorted(CASES))
+def test_same_trajectory_as_torch(name):
+    ours, theirs = CASES[name]
+    path = trajectory_ours(ours)
+    assert path[-1] != START                                    # 确实在动
+    assert_same_path(path, trajectory_torch(theirs))
+
+
+@pytest.mark.parametrize('cls', ['SGD', 'Adam'])
+def test_lr_schedule_matches_torch_lambda_lr(cls):
+    decay = lambda t: 1.0 - 0.9 * t / 20                        # micrograd 的线性衰减
+    ours = trajectory_ours(lambda p: {'SGD': SGD, 'Adam': Adam}[cls](p, lr=lambda t: 0.05 * decay(t)))
+    theirs = trajectory_torch(lambda o, p: getattr(o, cls)(p, lr=0.05), schedule=decay)
+    assert_same_path(ours, theirs)
+
+
+def test_sgd_step_by_hand_and_zero_grad():
+    p = Value(1.0)
+    opt = SGD([p], lr=0.1, momentum=0.5)
+    p.grad = 2.0
+    opt.step()
+    assert p.data == pytest.approx(0.8)               # buf = 2
+    opt.step()                                        # 梯度没清零，仍是 2：buf = 0.5·2 + 2 = 3
+    assert p.data == pytest.approx(0.5)
+    opt.zero_grad()
+    assert p.grad == 0.0 and opt.t == 2
+
+
+def test_accepts_a_generator_of_parameters():
+    ps = [Value(1.0), Value(2.0)]
+    assert len(Adam(p for p in ps).params) == 2
+
+
+@pytest.mark.parametrize('call, match', [
+    (lambda: SGD([Value(1.0)], lr=-1), r'lr must be >= 0, got -1'),
+    (lambda: Adam([Value(1.0)], lr=-0.1), r'lr must be >= 0'),
+    (lambda: SGD([], lr=0.1), 'params must not be empty'),
+    (lambda: Adam(iter([])), 'params must not be empty'),
+    (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), r'betas must be two numbers in \[0, 1\)'),
+    (lambda: Adam([Value(1.0)], betas=(-0.1, 0.9)), 'betas'),
+    (lambda: Adam([Value(1.0)], betas=(0.9,)), 'betas'),
+    (lambda: Adam([Value(1.0)], eps=-1e-8), 'eps'),
+    (lambda: SGD([Value(1.0)], lr=0.1, momentum=-0.5), 'momentum'),
+    (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), 'weight_decay'),
+    (lambda: SGD([Value(1.0)], lr=0.1, nesterov=True), 'nesterov'),
+])
+def test_bad_arguments_are_one_line_bilingual_value_errors(call, match):
+    with pytest.raises(ValueError, match=match) as info:
+        call()
+    message = str(info.value)
+    assert '\n' not in message and any('\u4e00' <= ch <= '\u9fff' for ch in message)
+
+
+def test_non_value_params_and_negative_scheduled_lr():
+    with pytest.raises(TypeError, match='params must be Values, not float'):
+        SGD([1.0], lr=0.1)
+    opt = SGD([Value(1.0)], lr=lambda t: 0.1 - t)
+    opt.step()
+    with pytest.raises(ValueError, match='lr must be >= 0'):
+        opt.step()
