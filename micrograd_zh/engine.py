@@ -22,6 +22,7 @@ import math
 import numbers
 import threading
 from contextlib import contextmanager
+from operator import mul
 
 __all__ = ['Value', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'dot', 'add_n',
            'topological_order', 'gradcheck']
@@ -408,27 +409,34 @@ def dot(weights, inputs, bias=0.0):
     数字 (int/float) 只参与计算，不建边。n 个输入时最多 2n+1 条边，而不是 2n 个二元节点。
     """
     weights, inputs = list(weights), list(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(f"dot 的两组长度不同：{len(weights)} 个权重，{len(inputs)} 个输入 "
-                         f"(dot: {len(weights)} weights but {len(inputs)} inputs)")
-    prev, local, total = [], [], 0.0
-    for w, x in zip(weights, inputs):
-        if type(w) is Value and type(x) is Value:      # 常见情形：两边都是 Value
-            a, b = w.data, x.data
-            prev += (w, x)
-            local += (b, a)
-        else:                                  # 有数字（如第一层的输入）：数字只参与计算，不建边
+    n = len(weights)
+    if n != len(inputs):
+        raise ValueError(f"dot 的两组长度不同：{n} 个权重，{len(inputs)} 个输入 "
+                         f"(dot: {n} weights but {len(inputs)} inputs)")
+    wd = [w.data for w in weights if type(w) is Value]
+    xd = [x.data for x in inputs if type(x) is Value] if len(wd) == n else ()
+    if len(xd) == n:                           # 常见情形一：全是 Value。用切片 (slice) 交错排列边
+        prev, local = [None] * (2 * n), [None] * (2 * n)
+        prev[0::2], prev[1::2] = weights, inputs
+        local[0::2], local[1::2] = xd, wd
+        total = sum(map(mul, wd, xd), 0.0)
+    elif len(wd) == n and len([x for x in inputs if type(x) is float]) == n:
+        prev, local = weights, inputs          # 常见情形二：输入是数据 (float)，只有权重有边
+        total = sum(map(mul, wd, inputs), 0.0)
+    else:                                      # 其余情形：逐个判断，数字只参与计算，不建边
+        prev, local, total = [], [], 0.0
+        for w, x in zip(weights, inputs):
             a = w.data if isinstance(w, Value) else _to_float(w, 'dot 的权重 (weight)')
             b = x.data if isinstance(x, Value) else _to_float(x, 'dot 的输入 (input)')
+            total += a * b
             if isinstance(w, Value):
                 prev.append(w)
                 local.append(b)
             if isinstance(x, Value):
                 prev.append(x)
                 local.append(a)
-        total += a * b
     if isinstance(bias, Value):
-        prev.append(bias)
+        prev.append(bias)                      # prev 可能就是上面复制出的 weights 列表，可以改
         local.append(1.0)
         total += bias.data
     else:
