@@ -184,15 +184,31 @@ def _to_float(data, what='data'):
 
 
 def _as_value(x):
-    """运算的另一个操作数 (operand)：Value 原样返回，int/float 变成常数节点，其他返回 NotImplemented。"""
+    """运算的另一个操作数 (operand)：Value 原样返回，int/float 变成常数节点，其他返回 NotImplemented。
+
+    常数 (constant) 是一个叶子节点，与 micrograd 课程里一样会画在图上（x * 2.0 的 2.0）。
+    """
+    if type(x) is float or type(x) is int:     # 最常见的情形先判断，省去 isinstance
+        return _leaf(float(x))
     if isinstance(x, Value):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return Value(float(x))
+        return _leaf(float(x))
     return NotImplemented
 
 
 _new = object.__new__
+
+
+def _leaf(data):
+    """造一个叶子节点 (leaf)，与 Value(data) 相同但跳过 __init__ 的检查；data 必须已是 float。"""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ''
+    out._prev = out._local_grads = ()
+    out._op = ''
+    return out
 
 
 def _node(data, children, op, local_grads):
