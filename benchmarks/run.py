@@ -474,10 +474,12 @@ def bench_twolayer(args, micrograd, torch):
     tracemalloc.stop()
     times, losses = [], [first]
     start = time.perf_counter()
-    for _ in range(args.twolayer_steps - 1):
+    for k in range(2, args.twolayer_steps + 1):
         t0 = time.perf_counter()
         losses.append(step())
         times.append(time.perf_counter() - t0)
+        if k % 50 == 0:
+            say(f'  第 {k} 步 (step {k}): 损失 (loss) {losses[-1]:.6g}，{median(times):.2f} s/step')
     total = time.perf_counter() - start
     shape = f'{N}x{D_in}->{H}->{D_out}'
     row(f'two-layer {shape} step', OURS, median(times), 's', f'{len(times)} steps')
