@@ -377,6 +377,10 @@ class Value:
         梯度累加 (accumulation)：叶子节点 (leaf，没有子节点的 Value，如参数和输入) 的 grad 在多次
         backward() 之间累加，与 PyTorch 相同；需要时先调用 zero_grad() 或把 grad 设为 0。
         中间节点 (intermediate node) 的 grad 在每次 backward() 开始时清零，只保存这一次的结果。
+
+        局部导数在前向传播时就存好了：之后再改某个节点的 .data，backward() 仍用旧的局部导数，
+        要用新值请重新做一次前向传播。不递归，10⁶ 层的链也可以。在 detect_anomaly() 中，
+        第一个 inf/nan 梯度会抛出 FloatingPointError。
         """
         order = _interior_nodes(self)          # 有子节点的节点，按拓扑序；叶子不必访问
         for node in order:
