@@ -4,10 +4,10 @@
 
     python -m venv .venv && . .venv/bin/activate      # Python ≥ 3.9
     pip install micrograd==0.1.0 torch==2.13.0        # 可选 (optional)：用来对比的引擎，缺哪个就跳过哪个
-    python benchmarks/run.py                          # 默认 (default)：几分钟 (a few minutes)
+    python benchmarks/run.py                          # 默认 (default)：2 核上约 1.5 分钟
     python benchmarks/run.py --quick                  # 冒烟测试 (smoke run)：十几秒
     python benchmarks/run.py --only demo,chain        # 只跑其中几项 (a subset)
-    python benchmarks/run.py --full                   # 加上两层网络 500 步、torch 的 10^6 链：很慢
+    python benchmarks/run.py --full                   # 加上两层网络 500 步、torch 的 10^6 链：约 20–25 分钟
 
 本脚本什么都不安装 (installs nothing)，直接从仓库根目录导入 micrograd_zh，不必 pip install。
 micrograd==0.1.0 与 karpathy/micrograd 的代码相同；torch 请写明 ==2.13.0（CPU 版即可）。
