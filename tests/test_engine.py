@@ -1,4 +1,4 @@
-"""引擎测试：有限差分、重复使用、深链、no_grad、错误输入、定义域规则。"""
+"""引擎测试：有限差分、重复使用、深链、no_grad、错误输入、定义域规则、detect_anomaly、图的极限。"""
 
 import math
 import threading
@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from micrograd_zh import Value, add_n, dot, gradcheck, is_grad_enabled, no_grad, topological_order
+from micrograd_zh import detect_anomaly
 from micrograd_zh import engine
 
 
@@ -425,9 +426,6 @@ def test_domain_rule_private_helpers_never_raise():
 
 
 # ---------------------------------------------------------------- detect_anomaly
-from micrograd_zh import detect_anomaly  # noqa: E402
-
-
 def anomaly_message(fn):
     with pytest.raises(FloatingPointError) as info:
         with detect_anomaly():
@@ -509,6 +507,7 @@ def test_detect_anomaly_nests_restores_and_works_under_no_grad():
         with detect_anomaly():
             1 / 0
     assert Value(0.0).log().data == -math.inf   # off again after an exception
+    assert engine._open_modes == 0              # the fast path is back on: no mode left open
 
 
 def test_detect_anomaly_is_per_thread():
