@@ -1,4 +1,4 @@
-"""引擎测试：有限差分、重复使用、深链、no_grad、错误输入、定义域规则。"""
+"""引擎测试：有限差分、重复使用、深链、no_grad、错误输入、定义域规则、detect_anomaly、图的极限。"""
 
 import math
 import threading
@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from micrograd_zh import Value, add_n, dot, gradcheck, is_grad_enabled, no_grad, topological_order
+from micrograd_zh import detect_anomaly
 from micrograd_zh import engine
 
 
@@ -422,3 +423,167 @@ def test_domain_rule_private_helpers_never_raise():
         for b in values:
             engine._div(a, b)
             engine._pow(a, b)
+
+
+# ---------------------------------------------------------------- detect_anomaly
+def anomaly_message(fn):
+    with pytest.raises(FloatingPointError) as info:
+        with detect_anomaly():
+            fn()
+    message = str(info.value)
+    assert '\n' not in message and 'detect_anomaly' in message
+    return message
+
+
+def test_detect_anomaly_names_the_op_its_inputs_and_labels_in_forward():
+    x = Value(0.0, label='x')
+    message = anomaly_message(lambda: x.log())
+    assert "'log'" in message and 'x=0.0' in message and '-inf' in message
+    assert '输出' in message and 'produced' in message
+
+
+def test_detect_anomaly_catches_an_infinite_local_derivative():
+    x = Value(0.0, label='x')                   # sqrt(0) = 0 is fine, its derivative is inf
+    message = anomaly_message(lambda: x ** 0.5)
+    assert "'**0.5'" in message and '局部导数' in message and 'local derivative inf' in message
+
+
+def test_detect_anomaly_catches_nan_from_binary_op_and_dot():
+    a, b = Value(math.inf, label='a'), Value(math.inf, label='b')
+    assert "'-'" in anomaly_message(lambda: a - b)
+    w = [Value(1e308, label=f'w{i}') for i in range(10)]
+    message = anomaly_message(lambda: dot(w, [10.0] * 10))
+    assert "'Σ'" in message and 'w0=1e+308' in message and '10 in all' in message
+
+
+def test_detect_anomaly_catches_a_gradient_overflow_in_backward():
+    a = Value(1e-300, label='a')
+    b = Value(1e300, label='b')
+
+    def forward_and_backward():
+        out = (a * b) * 1e10                    # every value is finite: a*b = 1, out = 1e10
+        assert out.data == 1e10
+        out.backward()                          # but ∂out/∂a = b · 1e10 = 1e310 = inf
+
+    message = anomaly_message(forward_and_backward)
+    assert "'*'" in message and 'gradient inf to input 0' in message and '反向传播' in message
+    assert 'a=1e-300, b=1e+300' in message
+    a.grad = 0.0
+    out = (a * b) * 1e10                        # outside detect_anomaly: inf, no error
+    out.backward()
+    assert a.grad == math.inf
+
+
+def test_detect_anomaly_backward_on_a_finite_graph_matches_plain_backward():
+    def build():
+        x = Value(0.5, label='x')
+        return x, ((x * 3).tanh() + x.exp() / (1 + x)) ** 2
+    x1, y1 = build()
+    y1.backward()
+    with detect_anomaly():
+        x2, y2 = build()
+        y2.backward()
+    assert x1.grad == x2.grad and y1.data == y2.data
+
+
+def test_outside_detect_anomaly_the_ieee_rule_applies():
+    with detect_anomaly():
+        pass
+    out = Value(0.0).log() * Value(2.0)
+    assert out.data == -math.inf
+    out.backward()                              # no error
+
+
+def test_detect_anomaly_nests_restores_and_works_under_no_grad():
+    with detect_anomaly():
+        with detect_anomaly():
+            Value(1.0).log()
+        with pytest.raises(FloatingPointError):
+            Value(0.0).log()                    # still on after the inner block
+        with no_grad():
+            with pytest.raises(FloatingPointError):
+                Value(-1.0).log()
+    with pytest.raises(ZeroDivisionError):
+        with detect_anomaly():
+            1 / 0
+    assert Value(0.0).log().data == -math.inf   # off again after an exception
+    assert engine._open_modes == 0              # the fast path is back on: no mode left open
+
+
+def test_detect_anomaly_is_per_thread():
+    seen = {}
+    inside = threading.Event()
+    done = threading.Event()
+
+    def worker():
+        inside.wait()
+        seen['data'] = Value(0.0).log().data      # this thread is not in detect_anomaly
+        done.set()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    with detect_anomaly():
+        inside.set()
+        done.wait(10)
+        with pytest.raises(FloatingPointError):
+            Value(0.0).log()
+    t.join()
+    assert seen == {'data': -math.inf}
+
+
+def test_detect_anomaly_checks_hand_made_nodes():
+    x = Value(1.0)
+    with detect_anomaly():
+        with pytest.raises(FloatingPointError, match="'custom'"):
+            Value(1.0, '', (x,), 'custom', (math.nan,))
+
+
+# ---------------------------------------------------------------- graph limits (documented in docs/_readme_perf.md)
+def test_a_chain_of_a_million_ops_backprops():
+    c = Value(1.0)
+    y = x = Value(0.5)
+    for _ in range(10 ** 6):
+        y = y * c
+    y.backward()
+    assert x.grad == 1.0 and c.grad == 0.5 * 10 ** 6
+
+
+def test_a_node_reused_a_hundred_thousand_times():
+    x = Value(2.0)
+    s = add_n([x] * 10 ** 5)                     # one node, 10^5 edges to the same x
+    y = x
+    for _ in range(10 ** 5):                     # 10^5 nodes that all use x
+        y = y + x
+    (s + y).backward()
+    assert x.grad == 2 * 10 ** 5 + 1
+    assert len(topological_order(y)) == 10 ** 5 + 1
+
+
+def test_changing_data_after_the_forward_pass_uses_the_recorded_local_derivatives():
+    a = Value(2.0)
+    b = a * a                                    # local derivatives (2.0, 2.0) are stored now
+    a.data = 10.0
+    b.backward()
+    assert b.data == 4.0 and a.grad == 4.0      # not 20: run the forward pass again to see new data
+    a.grad = 0.0
+    (a * a).backward()
+    assert a.grad == 20.0
+
+
+def test_separate_graphs_in_several_threads():
+    results = {}
+
+    def worker(k):
+        x = Value(float(k))
+        y = x
+        for _ in range(2000):
+            y = y * 1.0 + x
+        y.backward()
+        results[k] = (y.data, x.grad)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {k: (k * 2001.0, 2001.0) for k in range(4)}
