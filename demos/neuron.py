@@ -1,16 +1,21 @@
-"""讲座里的一个神经元 (the lecture's neuron)：前向传播、反向传播，打印每个梯度。
+"""讲座里的一个神经元 (the lecture's neuron)：前向传播、反向传播，打印每个梯度，画出计算图。
 
-    python demos/neuron.py
+    python demos/neuron.py [--out DIR]
+
+这个示例没有随机性 (no randomness)，所以没有 --seed。
 """
 
 import argparse
+import os
 
-from micrograd_zh import Value
+from micrograd_zh import Value, draw_dot
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description='一个神经元的前向与反向传播 (one neuron, forward and backward)')
-    parser.parse_args(argv)
+    parser.add_argument('--out', default=os.path.join('out', 'neuron'),
+                        help='计算图保存目录 (where to save the graph)，默认 out/neuron')
+    args = parser.parse_args(argv)
 
     a = Value(2.0, label='a')
     b = Value(-3.0, label='b')
@@ -22,6 +27,16 @@ def main(argv=None):
     t = L.data
     print(f'手算核对 (by hand):  (1 - L²)·b = {(1 - t * t) * b.data:.6f}，(1 - L²)·a = {(1 - t * t) * a.data:.6f}')
 
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, 'neuron.svg')
+    try:
+        draw_dot(L).save(path)
+    except RuntimeError as err:          # 没有渲染器 (renderer)：.dot 照样写出，并提示怎样安装
+        print(err)
+        return 0
+    print(f'计算图已保存 (graph saved): {path}')
+    return 0
+
 
 if __name__ == '__main__':
-    main()
+    raise SystemExit(main())
