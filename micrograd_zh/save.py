@@ -87,8 +87,12 @@ def _bad(path, zh, en):
     return ValueError(f"无法读取 {path}：{zh} (cannot load {path}: {en})")
 
 
+class _NotFinite(ValueError):
+    """JSON 里的 NaN、Infinity、-Infinity（Python 的 json 认得它们，但它们不是合法的 JSON 数）。"""
+
+
 def _reject_constant(name):
-    raise ValueError(name)                               # NaN、Infinity 不是合法的 JSON 数
+    raise _NotFinite(name)
 
 
 def _read(path):
@@ -109,11 +113,14 @@ def _read(path):
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise _bad(path, f'不是完整的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}），文件可能被截断或改坏了',
+        raise _bad(path, f'不是完整的 JSON（第 {e.lineno} 行第 {e.colno} 列），文件可能被截断或改坏了',
                    f'not valid JSON at line {e.lineno} column {e.colno}: {e.msg}; truncated or damaged?') from None
-    except (ValueError, RecursionError) as e:
-        detail = show(str(e), 60)
-        raise _bad(path, f'JSON 里有不能接受的内容：{detail}', f'unacceptable JSON content: {detail}') from None
+    except _NotFinite as e:
+        raise _bad(path, f'{e} 不是有限的数', f'{e} is not a finite number') from None
+    except RecursionError:
+        raise _bad(path, 'JSON 嵌套太深', 'JSON nested too deeply') from None
+    except ValueError as e:                              # 例如位数太多的整数 (an int with too many digits)
+        raise _bad(path, 'JSON 里有不能接受的内容', f'unacceptable JSON content: {show(str(e), 60)}') from None
 
 
 def _number(v):
