@@ -50,6 +50,8 @@ def save(module, path):
                              f"(parameter {name} is {v!r}: refusing to save over a good file)")
     doc = {'format': FORMAT, 'version': VERSION, 'architecture': module.architecture(), 'parameters': params}
     folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"path 是一个文件夹，要给文件名：{path} (path is a folder, give a file name: {path})")
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"文件夹不存在：{folder} (folder does not exist: {folder})")
     try:
@@ -139,7 +141,7 @@ def load(module, path):
     if not isinstance(doc, dict) or doc.get('format') != FORMAT:
         raise _bad(path, '不是 micrograd_zh 保存的模型文件', 'not a micrograd_zh model file')
     version = doc.get('version')
-    if version != VERSION or isinstance(version, bool):
+    if type(version) is not int or version != VERSION:
         raise _bad(path, f'文件格式版本是 {show(version)}，这里只支持 {VERSION}',
                    f'format version {show(version)}, only {VERSION} is supported')
     stored, expected = doc.get('architecture'), module.architecture()
