@@ -15,12 +15,18 @@ random.Random(seed)，不碰全局随机状态。分类数据的标签 (label) �
 import math
 import random
 
-__all__ = ['make_line', 'make_xor', 'make_moons', 'make_circles', 'make_spiral', 'train_val_split']
+from .checks import as_list, finite, finite_samples, positive_int
+
+__all__ = ['make_line', 'make_xor', 'make_moons', 'make_circles', 'make_spiral', 'train_val_split',
+           'check_data']
 
 
 def _check_n(n, least=1, name='n'):
-    if isinstance(n, bool) or not isinstance(n, int) or n < least:
-        raise ValueError(f"{name} 必须是 ≥ {least} 的整数，而不是 {n!r} ({name} must be an int >= {least}, got {n!r})")
+    positive_int(name, n, least)
+
+
+def _check_noise(noise):
+    finite('noise', noise, lambda v: v >= 0, '是 ≥ 0 的有限数', 'a finite number >= 0')
 
 
 def _shuffle(X, y, rng):
@@ -35,6 +41,11 @@ def make_line(n=1000, w=1.915, b=0.915, noise=0.1, low=-10.0, high=10.0, seed=No
     返回 (X, y)，X 是 n 个数字（一维输入，不是列表的列表）。
     """
     _check_n(n)
+    _check_noise(noise)
+    finite('w', w)
+    finite('b', b)
+    finite('low', low)
+    finite('high', high, lambda v: v > low, f'是大于 low={low!r} 的有限数', f'a finite number > low={low!r}')
     rng = random.Random(seed)
     X = [rng.uniform(low, high) for _ in range(n)]
     y = [w * x + b + rng.gauss(0.0, noise) for x in X]
@@ -47,6 +58,7 @@ def make_xor(n=4, noise=0.0, seed=None):
     n = 4、noise = 0 时正好是四个角（经典的 XOR 真值表）；否则每个点加 N(0, noise²) 的噪声。
     """
     _check_n(n)
+    _check_noise(noise)
     rng = random.Random(seed)
     corners = [(0, 0), (0, 1), (1, 0), (1, 1)]
     X, y = [], []
@@ -64,6 +76,7 @@ def make_moons(n=100, noise=0.1, seed=None):
     外侧的月亮 (cos t, sin t) 标签 0，内侧的 (1 - cos t, 0.5 - sin t) 标签 1，t ∈ [0, π]。
     """
     _check_n(n, 2)
+    _check_noise(noise)
     rng = random.Random(seed)
     n_out = n // 2
     n_in = n - n_out
@@ -83,8 +96,8 @@ def make_moons(n=100, noise=0.1, seed=None):
 def make_circles(n=100, noise=0.05, factor=0.5, seed=None):
     """两个同心圆 (concentric circles)：外圆半径 1 标签 0，内圆半径 factor 标签 1，打乱顺序。"""
     _check_n(n, 2)
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"factor 必须在 (0, 1) 中，而不是 {factor!r} (factor must be in (0, 1), got {factor!r})")
+    _check_noise(noise)
+    finite('factor', factor, lambda v: 0.0 < v < 1.0, '在 (0, 1) 中', 'in (0, 1)')
     rng = random.Random(seed)
     n_out = n // 2
     n_in = n - n_out
@@ -105,6 +118,7 @@ def make_spiral(n=300, classes=3, noise=0.2, seed=None):
     """
     _check_n(n)
     _check_n(classes, 2, 'classes')
+    _check_noise(noise)
     rng = random.Random(seed)
     X, y = [], []
     for j in range(classes):
@@ -122,14 +136,26 @@ def train_val_split(X, y, val_fraction=0.2, seed=None):
 
     验证集有 round(len(X)·val_fraction) 个样本，两边都至少留 1 个。
     """
-    X, y = list(X), list(y)
-    if len(X) != len(y):
-        raise ValueError(f"X 有 {len(X)} 个样本，y 有 {len(y)} 个 (X has {len(X)} samples but y has {len(y)})")
+    X, y = check_data(X, y)
     if len(X) < 2:
-        raise ValueError(f"至少要 2 个样本才能切分，而不是 {len(X)} 个 (need at least 2 samples to split, got {len(X)})")
-    if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"val_fraction 必须在 (0, 1) 中，而不是 {val_fraction!r} "
-                         f"(val_fraction must be in (0, 1), got {val_fraction!r})")
+        raise ValueError(f"X 至少要有 2 个样本才能切分，而不是 {len(X)} 个 (X needs at least 2 samples to split, got {len(X)})")
+    finite('val_fraction', val_fraction, lambda v: 0.0 < v < 1.0, '在 (0, 1) 中', 'in (0, 1)')
     X, y = _shuffle(X, y, random.Random(seed))
     n_val = min(max(1, round(len(X) * val_fraction)), len(X) - 1)
     return X[n_val:], y[n_val:], X[:n_val], y[:n_val]
+
+
+def check_data(X, y):
+    """检查一个数据集 (X, y)：两边都是列表、一样长、不空，每个样本是数或数的列表，且没有 nan/inf。
+
+    返回 (list(X), list(y))。错误信息写出是哪个样本，例如 X[3]。fit() 和 train_val_split() 都用它。
+    """
+    X = as_list('X', X, '样本 (sample) ', 'samples')
+    y = as_list('y', y, '目标 (target) ', 'targets')
+    if len(X) != len(y):
+        raise ValueError(f"X 有 {len(X)} 个样本，y 有 {len(y)} 个 (X has {len(X)} samples but y has {len(y)})")
+    if not X:
+        raise ValueError("X 不能为空 (X must not be empty)")
+    finite_samples('X', X)
+    finite_samples('y', y)
+    return X, y

@@ -14,9 +14,9 @@ micrograd 的 moons 示例的总损失写成一行 (micrograd's moons loss in on
     loss = hinge(scores, labels) + l2_penalty(model.parameters(), 1e-4)
 """
 
-import math
 import numbers
 
+from .checks import as_list, is_real, numbers_in, real, show
 from .engine import Value, add_n
 
 __all__ = ['mse', 'sse', 'binary_cross_entropy', 'cross_entropy', 'hinge', 'l2_penalty']
@@ -24,17 +24,11 @@ __all__ = ['mse', 'sse', 'binary_cross_entropy', 'cross_entropy', 'hinge', 'l2_p
 
 def _values(x, name):
     """一个或一列 Value/数字 → Value 的列表（数字变成常数节点）。"""
-    items = [x] if isinstance(x, (Value, numbers.Real)) else list(x)
-    if not items:
-        raise ValueError(f"{name} 不能为空 ({name} must not be empty)")
-    return [v if isinstance(v, Value) else Value(v) for v in items]
+    return [v if isinstance(v, Value) else Value(v) for v in numbers_in(name, x)]
 
 
 def _numbers(x, name):
-    items = [x] if isinstance(x, (Value, numbers.Real)) else list(x)
-    if not items:
-        raise ValueError(f"{name} 不能为空 ({name} must not be empty)")
-    return items
+    return numbers_in(name, x)
 
 
 def _same_length(a, b, name_a, name_b):
@@ -43,13 +37,15 @@ def _same_length(a, b, name_a, name_b):
                          f"({name_a} has {len(a)} items but {name_b} has {len(b)})")
 
 
-def _labels(y, allowed, name):
-    for t in y:
-        if isinstance(t, bool) or not isinstance(t, numbers.Real) or t not in allowed:
+def _labels(y, allowed, name, hint_zh='', hint_en=''):
+    for i, t in enumerate(y):
+        if isinstance(t, Value):
+            t = t.data
+        if not is_real(t) or t not in allowed:
             shown = '{' + ', '.join(str(a) for a in allowed) + '}'
-            raise ValueError(f"{name} 的取值必须属于 {shown}，而不是 {t!r} "
-                             f"({name} must be in {shown}, got {t!r})")
-    return [float(t) for t in y]
+            raise ValueError(f"{name}[{i}] 必须属于 {shown}，而不是 {show(t)}{hint_zh} "
+                             f"({name}[{i}] must be in {shown}, got {show(t)}{hint_en})")
+    return [float(t.data if isinstance(t, Value) else t) for t in y]
 
 
 def _squared_errors(pred, target):
@@ -85,19 +81,19 @@ def binary_cross_entropy(p, y):
     p = _values(p, 'p')
     y = _labels(_numbers(y, 'y'), (0, 1), 'y')
     _same_length(p, y, 'p', 'y')
-    for v in p:
+    for i, v in enumerate(p):
         if not 0.0 <= v.data <= 1.0:
-            raise ValueError(f"p 必须是 [0, 1] 中的概率，而不是 {v.data!r} "
-                             f"(p must be a probability in [0, 1], got {v.data!r})")
+            raise ValueError(f"p[{i}] 必须是 [0, 1] 中的概率，而不是 {v.data!r}；分数先过 sigmoid() "
+                             f"(p[{i}] must be a probability in [0, 1], got {v.data!r}; apply sigmoid() to scores)")
     terms = [_clamped_log(v) if t == 1.0 else _clamped_log(1.0 - v) for v, t in zip(p, y)]
     return -add_n(terms) / len(terms)
 
 
-def _cross_entropy_one(logits, target, num):
-    logits = _values(logits, 'logits')
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(logits):
-        raise ValueError(f"第 {num} 个样本的类别必须是 0..{len(logits) - 1} 中的整数，而不是 {target!r} "
-                         f"(sample {num}: class index must be an int in 0..{len(logits) - 1}, got {target!r})")
+def _cross_entropy_one(logits, target, lname, tname):
+    logits = _values(logits, lname)
+    if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(logits):
+        raise ValueError(f"{tname} 是类别序号，必须是 0..{len(logits) - 1} 中的整数，而不是 {show(target)} "
+                         f"({tname}: class index must be an int in 0..{len(logits) - 1}, got {show(target)})")
     # log-sum-exp：先减去最大值 m（一个常数，不影响梯度），exp 就不会溢出 (overflow)。
     m = max(v.data for v in logits)
     lse = add_n([(v - m).exp() for v in logits]).log() + m
@@ -111,13 +107,23 @@ def cross_entropy(logits, target):
     一批样本：logits 是 N 个这样的列表，target 是 N 个序号；返回平均值 (mean)。
     对 logitsᵢ 的梯度是 softmaxᵢ - [i == target]。用 log-sum-exp 计算，logit 很大也不会溢出。
     """
-    if isinstance(target, numbers.Real):
-        return _cross_entropy_one(logits, target, 0)
-    logits, target = list(logits), list(target)
+    if is_real(target) or isinstance(target, bool):
+        return _cross_entropy_one(logits, target, 'logits', 'target')
+    target = as_list('target', target, '类别序号 (class index) ', 'class indices')
+    logits = as_list('logits', logits, ' logit 列表', 'logit lists')
     if not target:
         raise ValueError("target 不能为空 (target must not be empty)")
     _same_length(logits, target, 'logits', 'target')
-    losses = [_cross_entropy_one(row, t, i) for i, (row, t) in enumerate(zip(logits, target))]
+    for i, row in enumerate(logits):
+        if isinstance(row, Value) or is_real(row):
+            raise TypeError(f"target 是一列时 logits[{i}] 必须是一个样本的 logit 列表，而不是 {show(row)} "
+                            f"(with a list of targets, logits[{i}] must be one sample's list of logits, got {show(row)})")
+    sizes = sorted({len(_numbers(row, f"logits[{i}]")) for i, row in enumerate(logits)})
+    if len(sizes) > 1:
+        raise ValueError(f"logits 的每一行必须一样长，而不是 {sizes} 这几种长度 "
+                         f"(every row of logits must have the same length, got lengths {sizes})")
+    losses = [_cross_entropy_one(row, t, f'logits[{i}]', f'target[{i}]')
+              for i, (row, t) in enumerate(zip(logits, target))]
     return add_n(losses) / len(losses)
 
 
@@ -127,7 +133,8 @@ def hinge(scores, labels):
     分数 (score) 与标签同号且 |s| ≥ 1 时这一项为 0，不再推动它；micrograd 的 moons 示例用的就是它。
     """
     scores = _values(scores, 'scores')
-    labels = _labels(_numbers(labels, 'labels'), (-1, 1), 'labels')
+    labels = _labels(_numbers(labels, 'labels'), (-1, 1), 'labels',
+                     '；0/1 标签先换成 [2 * t - 1 for t in y]', '; turn 0/1 labels into [2 * t - 1 for t in y]')
     _same_length(scores, labels, 'scores', 'labels')
     return add_n([(1.0 - t * s).relu() for s, t in zip(scores, labels)]) / len(scores)
 
@@ -137,7 +144,12 @@ def l2_penalty(params, alpha=1e-4):
 
     与优化器的 weight_decay=λ 对比：这里 α·Σp² 的梯度 2αp 等于 weight_decay=2α。
     """
-    params = list(params)
+    params = as_list('params', params, ' Value ', 'Values')
     if not params:
         raise ValueError("params 不能为空 (params must not be empty)")
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"params[{i}] 必须是 Value，而不是 {type(p).__name__} "
+                            f"(params[{i}] must be a Value, got {type(p).__name__})")
+    alpha = real('alpha', alpha, lambda v: v >= 0, ' ≥ 0', '>= 0')
     return alpha * add_n([p * p for p in params])

@@ -14,6 +14,7 @@
 import math
 import random
 
+from .checks import as_list, is_real, positive_int, show
 from .engine import Value, dot
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
@@ -57,8 +58,7 @@ def _check_choice(name, value, choices):
 
 
 def _check_size(name, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} 必须是正整数，而不是 {n!r} ({name} must be a positive int, got {n!r})")
+    positive_int(name, n)
 
 
 def _rng(rng, seed):
@@ -88,15 +88,44 @@ class Module:
         return {name: p.data for name, p in self.named_parameters()}
 
     def load_state_dict(self, state):
-        """从 state_dict() 的结果恢复参数；名字必须完全对应。"""
+        """从 state_dict() 的结果恢复参数；名字必须完全对应，值必须是有限的数 (finite numbers)。
+
+        先检查全部，再一起写入：出错时模型保持原样 (unchanged)。
+        """
+        if not isinstance(state, dict):
+            raise TypeError(f"state 必须是 dict（state_dict() 的结果），而不是 {type(state).__name__} "
+                            f"(state must be a dict from state_dict(), got {type(state).__name__})")
         named = dict(self.named_parameters())
         missing = sorted(set(named) - set(state))
-        extra = sorted(set(state) - set(named))
+        extra = sorted(set(state) - set(named), key=str)
         if missing or extra:
-            raise ValueError(f"state_dict 的名字不匹配：缺少 {missing[:3]}，多出 {extra[:3]} "
-                             f"(state_dict keys do not match: missing {missing[:3]}, unexpected {extra[:3]})")
+            raise ValueError(f"state 的名字不匹配：缺少 {missing[:3]}，多出 {extra[:3]} "
+                             f"(state keys do not match: missing {missing[:3]}, unexpected {extra[:3]})")
+        for name in named:
+            v = state[name]
+            if not is_real(v) or not math.isfinite(v):
+                raise ValueError(f"state[{name!r}] 必须是有限的数，而不是 {show(v)} "
+                                 f"(state[{name!r}] must be a finite number, got {show(v)})")
         for name, p in named.items():
             p.data = float(state[name])
+
+    def save(self, path):
+        """把结构 (architecture) 和参数存成 JSON 文件，原子地写入 (atomic write)，见 micrograd_zh.save。"""
+        from .save import save
+        save(self, path)
+
+    def load(self, path):
+        """从 save() 写的文件读回参数，就地 (in place) 改写本模型，返回 self。
+
+        文件里的结构必须与本模型相同；文件有任何问题都抛出一行的 ValueError（文件不存在是
+        FileNotFoundError），模型保持原样。见 micrograd_zh.save。
+        """
+        from .save import load
+        return load(self, path)
+
+    def architecture(self):
+        """描述结构的 dict，save() 把它写进文件，load() 用它核对 (check)。子类可以补充更多字段。"""
+        return {'class': type(self).__name__}
 
 
 class Neuron(Module):
@@ -123,8 +152,9 @@ class Neuron(Module):
         self.b = Value(0.0, label='b')
 
     def __call__(self, x):
-        if isinstance(x, (Value, int, float)):       # 只有一个输入时可以直接给一个数
-            x = [x]
+        return self._forward(_inputs(x, len(self.w), '这个神经元', 'neuron'))
+
+    def _forward(self, x):
         act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
         if self.activation == 'linear':
             return act
@@ -135,6 +165,9 @@ class Neuron(Module):
 
     def __repr__(self):
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+    def architecture(self):
+        return {'class': 'Neuron', 'nin': len(self.w), 'activation': self.activation, 'init': self.init}
 
 
 class Layer(Module):
@@ -152,11 +185,10 @@ class Layer(Module):
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
 
     def __call__(self, x):
-        x = _as_list(x)
-        if len(x) != self.nin:
-            raise ValueError(f"这一层需要 {self.nin} 个输入，而不是 {len(x)} 个 "
-                             f"(layer expects {self.nin} inputs, got {len(x)})")
-        out = [n(x) for n in self.neurons]
+        return self._forward(_inputs(x, self.nin, '这一层', 'layer'))
+
+    def _forward(self, x):
+        out = [n._forward(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def named_parameters(self):
@@ -165,6 +197,11 @@ class Layer(Module):
 
     def __repr__(self):
         return f"Layer({self.nin}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
+
+    def architecture(self):
+        first = self.neurons[0]
+        return {'class': 'Layer', 'nin': self.nin, 'nout': len(self.neurons),
+                'activation': first.activation, 'init': first.init}
 
 
 class MLP(Module):
@@ -182,9 +219,12 @@ class MLP(Module):
         _check_choice('activation', activation, ACTIVATIONS)
         if init is not None:
             _check_choice('init', init, INITS)
-        nouts = list(nouts)
+        nouts = as_list('nouts', nouts, '层宽 (layer width) ', 'layer widths')
         if not nouts:
-            raise ValueError("nouts 不能为空 (nouts must not be empty)")
+            raise ValueError("nouts 不能为空：至少要有输出层 (nouts must not be empty: at least the output layer)")
+        for i, n in enumerate(nouts):
+            _check_size(f'nouts[{i}]', n)
+        self.nin, self.nouts, self.activation, self.init = nin, nouts, activation, init
         rng = random.Random(seed)
         sizes = [nin] + nouts
         self.layers = [Layer(sizes[i], sizes[i + 1], rng=rng, init=init,
@@ -192,9 +232,11 @@ class MLP(Module):
                        for i in range(len(nouts))]
 
     def __call__(self, x):
-        x = _as_list(x)
+        x = _inputs(x, self.nin, '这个 MLP ', 'MLP')
         for layer in self.layers:
-            x = _as_list(layer(x))                   # 宽度为 1 的隐藏层也能接下一层
+            x = layer._forward(x)
+            if isinstance(x, Value):                 # 宽度为 1 的隐藏层也能接下一层
+                x = [x]
         return x[0] if len(x) == 1 else x
 
     def named_parameters(self):
@@ -203,6 +245,10 @@ class MLP(Module):
 
     def __repr__(self):
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
+
+    def architecture(self):
+        return {'class': 'MLP', 'nin': self.nin, 'nouts': list(self.nouts),
+                'activation': self.activation, 'init': self.init}
 
     def to_torch(self):
         """换成等价的 torch.nn.Sequential（float64，权重相同）：学完原理后转向 PyTorch 的路。"""
@@ -226,7 +272,20 @@ class MLP(Module):
         return torch.nn.Sequential(*modules)
 
 
-def _as_list(x):
-    if isinstance(x, (Value, int, float)):
-        return [x]
-    return list(x)
+def _inputs(x, nin, who_zh, who_en):
+    """模型的输入 x：nin 个数字或 Value 的列表（nin == 1 时也可以只给一个数）。错误时说清楚是哪里不对。"""
+    if isinstance(x, Value) or is_real(x):
+        x = [x]
+    else:
+        x = as_list('x', x, '数字或 Value ', 'numbers or Values')
+    for i, v in enumerate(x):
+        if not (isinstance(v, Value) or is_real(v)):
+            hint_zh, hint_en = '', ''
+            if isinstance(v, (list, tuple)):
+                hint_zh, hint_en = '；一次只给一个样本：[model(x) for x in X]', '; give one sample at a time: [model(x) for x in X]'
+            raise TypeError(f"x[{i}] 必须是数字或 Value，而不是 {type(v).__name__} {show(v)}{hint_zh} "
+                            f"(x[{i}] must be a number or a Value, got {type(v).__name__} {show(v)}{hint_en})")
+    if len(x) != nin:
+        raise ValueError(f"x 的长度不对：{who_zh}需要 {nin} 个输入，而不是 {len(x)} 个 "
+                         f"(x has the wrong length: {who_en} expects {nin} inputs, got {len(x)})")
+    return x

@@ -14,42 +14,57 @@
 """
 
 import math
-import numbers
 
+from .checks import as_list, real, show
 from .engine import Value
 
 __all__ = ['Optimizer', 'SGD', 'Adam']
 
 
 def _check(name, value, ok, expected_zh, expected_en):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not ok(value):
-        raise ValueError(f"{name} 必须{expected_zh}，而不是 {value!r} ({name} must be {expected_en}, got {value!r})")
-    return float(value)
+    """实数，有限 (finite)，且 ok(value)；类型不对是 TypeError，取值不对是 ValueError。"""
+    return real(name, value, lambda v: math.isfinite(v) and ok(v), expected_zh, expected_en)
 
 
 def _check_lr(lr):
-    return _check('lr', lr, lambda v: v >= 0, ' ≥ 0', '>= 0')
+    return _check('lr', lr, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
 
 
 class Optimizer:
     """优化器的基类 (base class)：保存参数列表、学习率和步数 self.t。"""
 
     def __init__(self, params, lr):
-        self.params = list(params)
+        if hasattr(params, 'parameters') and callable(params.parameters):
+            raise TypeError(f"params 必须是参数的列表，而不是模型 {type(params).__name__}：请写 model.parameters() "
+                            f"(params must be a list of parameters, not the model {type(params).__name__}: "
+                            f"pass model.parameters())")
+        self.params = as_list('params', params, ' Value ', 'Values')
         if not self.params:
             raise ValueError("params 不能为空：没有要优化的参数 (params must not be empty: nothing to optimize)")
-        for p in self.params:
+        for i, p in enumerate(self.params):
             if not isinstance(p, Value):
-                raise TypeError(f"params 的元素必须是 Value，而不是 {type(p).__name__} "
-                                f"(params must be Values, not {type(p).__name__})")
+                raise TypeError(f"params[{i}] 必须是 Value，而不是 {type(p).__name__} "
+                                f"(params must be Values, not {type(p).__name__}: params[{i}] is {show(p)})")
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError("params 里有重复的参数，它会被更新两次 (params contains the same Value twice; "
+                             "it would be updated twice)")
         if not callable(lr):
             _check_lr(lr)
         self.lr = lr
         self.t = 0                                    # 已经走过的步数
 
     def current_lr(self):
-        """这一步用的学习率：lr 是函数时为 lr(t)。"""
-        return _check_lr(self.lr(self.t)) if callable(self.lr) else float(self.lr)
+        """这一步用的学习率：lr 是函数时为 lr(t)，返回值也要是 ≥ 0 的有限数。"""
+        if not callable(self.lr):
+            return float(self.lr)
+        t = self.t
+        try:
+            lr = self.lr(t)
+        except TypeError as e:
+            raise TypeError(f"lr 是函数时要写成 lr(t)，t 是步数；调用 lr({t}) 出错：{show(str(e), 80)} "
+                            f"(a learning-rate schedule must take the step count t; lr({t}) failed: "
+                            f"{show(str(e), 80)})") from e
+        return _check(f'lr({t})', lr, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
 
     def zero_grad(self):
         """把所有参数的 grad 清零。"""
@@ -77,8 +92,9 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(params, lr)
-        self.momentum = _check('momentum', momentum, lambda v: v >= 0, ' ≥ 0', '>= 0')
-        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0, ' ≥ 0', '>= 0')
+        self.momentum = _check('momentum', momentum, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
+        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0,
+                                   ' ≥ 0 且有限', '>= 0 and finite')
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True 需要 momentum > 0 (nesterov=True requires momentum > 0)")
         self.nesterov = bool(nesterov)
@@ -107,14 +123,14 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
-        betas = tuple(betas) if isinstance(betas, (tuple, list)) else betas
-        if not isinstance(betas, tuple) or len(betas) != 2 or not all(
-                isinstance(b, numbers.Real) and not isinstance(b, bool) and 0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas 必须是两个 [0, 1) 中的数，而不是 {betas!r} "
-                             f"(betas must be two numbers in [0, 1), got {betas!r})")
-        self.betas = (float(betas[0]), float(betas[1]))
-        self.eps = _check('eps', eps, lambda v: v >= 0, ' ≥ 0', '>= 0')
-        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0, ' ≥ 0', '>= 0')
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas 必须是两个 [0, 1) 中的数，例如 (0.9, 0.999)，而不是 {show(betas)} "
+                             f"(betas must be two numbers in [0, 1), e.g. (0.9, 0.999), got {show(betas)})")
+        self.betas = tuple(_check(f'betas[{i}]', b, lambda v: 0.0 <= v < 1.0, '在 [0, 1) 中', 'in [0, 1)')
+                           for i, b in enumerate(betas))
+        self.eps = _check('eps', eps, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
+        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0,
+                                   ' ≥ 0 且有限', '>= 0 and finite')
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

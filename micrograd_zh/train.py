@@ -7,18 +7,36 @@
     optimizer.step()                              # 4. 沿负梯度更新参数
 """
 
+import math
 import random
 import sys
 
-from .engine import no_grad
+from .checks import positive_int, show
+from .data import check_data
+from .engine import Value, no_grad
 
 __all__ = ['fit', 'evaluate']
 
 
 def evaluate(model, X, y, loss_fn):
     """在 no_grad() 下算整个数据集上的损失 (loss)，返回 float；不建计算图，也不改梯度。"""
+    X, y = check_data(X, y)
     with no_grad():
-        return loss_fn([model(x) for x in X], list(y)).data
+        return _loss(loss_fn, [model(x) for x in X], y).data
+
+
+def _loss(loss_fn, preds, targets):
+    loss = loss_fn(preds, targets)
+    if not isinstance(loss, Value):
+        raise TypeError(f"loss_fn 必须返回一个 Value（例如 losses.mse(preds, targets)），而不是 {type(loss).__name__} "
+                        f"(loss_fn must return a Value, e.g. losses.mse(preds, targets), got {type(loss).__name__})")
+    return loss
+
+
+def _check_callable(name, f, example):
+    if not callable(f):
+        raise TypeError(f"{name} 必须是可以调用的 (callable)，例如 {example}，而不是 {type(f).__name__} {show(f)} "
+                        f"({name} must be callable, e.g. {example}, got {type(f).__name__} {show(f)})")
 
 
 def _batches(n, batch_size, rng):
@@ -61,16 +79,21 @@ def fit(model, X, y, loss_fn, optimizer, epochs=1, batch_size=None, val_data=Non
     val_data    (X_val, y_val)：每轮结束时在 no_grad() 下算验证损失 (validation loss)
     'loss' 记的是这一轮各批损失按样本数的平均（每批在它那次更新之前算出）。
     """
-    X, y = list(X), list(y)
-    if len(X) != len(y):
-        raise ValueError(f"X 有 {len(X)} 个样本，y 有 {len(y)} 个 (X has {len(X)} samples but y has {len(y)})")
-    if not X:
-        raise ValueError("X 不能为空 (X must not be empty)")
+    _check_callable('model', model, 'MLP(2, [16, 1])')
+    _check_callable('loss_fn', loss_fn, 'losses.mse')
+    if not (callable(getattr(optimizer, 'step', None)) and callable(getattr(optimizer, 'zero_grad', None))):
+        raise TypeError(f"optimizer 必须是优化器，例如 SGD(model.parameters(), lr=0.1)，而不是 {type(optimizer).__name__} "
+                        f"(optimizer must be an optimizer such as SGD(model.parameters(), lr=0.1), "
+                        f"got {type(optimizer).__name__})")
+    X, y = check_data(X, y)
     n = len(X)
-    batch_size = n if batch_size is None else batch_size
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size 必须是正整数或 None，而不是 {batch_size!r} "
-                         f"(batch_size must be a positive int or None, got {batch_size!r})")
+    positive_int('epochs', epochs)
+    batch_size = n if batch_size is None else positive_int('batch_size', batch_size)
+    if val_data is not None:
+        if not isinstance(val_data, (tuple, list)) or len(val_data) != 2:
+            raise TypeError(f"val_data 必须是 (X_val, y_val) 这样的一对，而不是 {type(val_data).__name__} "
+                            f"(val_data must be a pair (X_val, y_val), got {type(val_data).__name__})")
+        val_data = check_data(*val_data)
     rng = random.Random(seed)
     history = {'loss': [], 'val_loss': []}
     progress = _Progress(epochs, desc, out or sys.stdout) if verbose else None
@@ -78,7 +101,12 @@ def fit(model, X, y, loss_fn, optimizer, epochs=1, batch_size=None, val_data=Non
         total = 0.0
         for batch in _batches(n, batch_size, rng):
             optimizer.zero_grad()
-            loss = loss_fn([model(X[i]) for i in batch], [y[i] for i in batch])
+            loss = _loss(loss_fn, [model(X[i]) for i in batch], [y[i] for i in batch])
+            if not math.isfinite(loss.data):
+                raise FloatingPointError(
+                    f"第 {epoch} 轮的损失变成了 {loss.data}：学习率 lr 可能太大，或损失函数的输入越界 "
+                    f"(loss became {loss.data} in epoch {epoch}: the learning rate lr may be too large, "
+                    f"or the loss got out-of-domain input)")
             loss.backward()
             optimizer.step()
             total += loss.data * len(batch)
