@@ -15,7 +15,7 @@ inf 或 nan，而不是抛出异常。例如 log(0) = -inf，log(-1) = nan，1/0
 在 detect_anomaly() 中则相反：第一个产生 inf/nan 的运算立刻抛出 FloatingPointError。
 
 速度 (speed)：热路径 (hot path) 上每个运算只做三件事：算数值、算局部导数、用 _node() 造节点。
-图的规模上限和实测数字见 docs/_readme_perf.md 与 benchmarks/。
+图的规模上限和实测数字见 docs/performance.md 与 benchmarks/。
 """
 
 import math
@@ -183,8 +183,8 @@ def _to_float(data, what='data'):
     return float(data)
 
 
-def _as_value(x):
-    """运算的另一个操作数 (operand)：Value 原样返回，int/float 变成常数节点，其他返回 NotImplemented。
+def _as_value(x, op):
+    """运算 op 的另一个操作数 (operand)：Value 原样返回，int/float 变成常数节点，其他交给 _refuse。
 
     常数 (constant) 是一个叶子节点，与 micrograd 课程里一样会画在图上（x * 2.0 的 2.0）。
     """
@@ -194,6 +194,20 @@ def _as_value(x):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return _leaf(float(x))
+    return _refuse(x, op)
+
+
+# 学习者常犯的错：这些类型不会是数，直接给出一行中英文的 TypeError。
+_NOT_NUMBERS = (str, bytes, list, tuple, dict, set, type(None), bool, complex)
+
+
+def _refuse(x, op):
+    """不能参与运算的操作数：常见的错误类型抛出一行双语 TypeError；其他类型返回 NotImplemented，
+    让对方的类型（例如 numpy 数组）有机会处理，最后由 Python 报错。"""
+    if isinstance(x, _NOT_NUMBERS):
+        name = type(x).__name__
+        raise TypeError(f"运算 {op} 的另一边必须是 Value、int 或 float，而不是 {name} "
+                        f"(the other operand of {op} must be a Value, int or float, not {name})")
     return NotImplemented
 
 
@@ -262,7 +276,7 @@ class Value:
     def __add__(self, other):
         """加法 (addition)：a + b；∂/∂a = 1，∂/∂b = 1。"""
         if type(other) is not Value:
-            other = _as_value(other)
+            other = _as_value(other, '+')
             if other is NotImplemented:
                 return NotImplemented
         return _node(self.data + other.data, (self, other), '+', (1.0, 1.0))
@@ -270,7 +284,7 @@ class Value:
     def __sub__(self, other):
         """减法 (subtraction)：a - b；∂/∂a = 1，∂/∂b = -1。"""
         if type(other) is not Value:
-            other = _as_value(other)
+            other = _as_value(other, '-')
             if other is NotImplemented:
                 return NotImplemented
         return _node(self.data - other.data, (self, other), '-', (1.0, -1.0))
@@ -278,7 +292,7 @@ class Value:
     def __mul__(self, other):
         """乘法 (multiplication)：a * b；∂/∂a = b，∂/∂b = a。"""
         if type(other) is not Value:
-            other = _as_value(other)
+            other = _as_value(other, '*')
             if other is NotImplemented:
                 return NotImplemented
         a, b = self.data, other.data
@@ -287,7 +301,7 @@ class Value:
     def __truediv__(self, other):
         """除法 (division)：a / b；∂/∂a = 1/b，∂/∂b = -a/b²。b = 0 时得到 inf 或 nan。"""
         if type(other) is not Value:
-            other = _as_value(other)
+            other = _as_value(other, '/')
             if other is NotImplemented:
                 return NotImplemented
         a, b = self.data, other.data
@@ -306,29 +320,29 @@ class Value:
             db = 0.0 if (a == 0.0 and b >= 0.0) else out * _log(a)
             return _node(out, (self, other), '**', (da, db))
         if isinstance(other, bool) or not isinstance(other, (int, float)):
-            return NotImplemented
+            return _refuse(other, '**')
         a, b = self.data, float(other)
         da = 0.0 if b == 0.0 else b * _pow(a, b - 1.0)
         return _node(_pow(a, b), (self,), f'**{b:g}', (da,))
 
     def __radd__(self, other):       # other + self，例如 sum([...]) 从 0 开始
-        other = _as_value(other)
+        other = _as_value(other, '+')
         return NotImplemented if other is NotImplemented else other + self
 
     def __rsub__(self, other):       # other - self
-        other = _as_value(other)
+        other = _as_value(other, '-')
         return NotImplemented if other is NotImplemented else other - self
 
     def __rmul__(self, other):       # other * self
-        other = _as_value(other)
+        other = _as_value(other, '*')
         return NotImplemented if other is NotImplemented else other * self
 
     def __rtruediv__(self, other):   # other / self
-        other = _as_value(other)
+        other = _as_value(other, '/')
         return NotImplemented if other is NotImplemented else other / self
 
     def __rpow__(self, other):       # other ** self，例如 2 ** x
-        other = _as_value(other)
+        other = _as_value(other, '**')
         return NotImplemented if other is NotImplemented else other ** self
 
     # ------------------------------------------------------------ 一元运算 (unary ops)
@@ -413,12 +427,12 @@ def add_n(values):
         prev, total = values, sum(datas, 0.0)
     else:
         prev, total = [], 0.0
-        for v in values:
+        for i, v in enumerate(values):
             if isinstance(v, Value):
                 prev.append(v)
                 total += v.data
             else:
-                total += _to_float(v, 'add_n 的元素 (element)')
+                total += _to_float(v, f'values[{i}]')
     return _node(total, tuple(prev), 'Σ', (1.0,) * len(prev))
 
 
@@ -445,9 +459,9 @@ def dot(weights, inputs, bias=0.0):
         total = sum(map(mul, wd, inputs), 0.0)
     else:                                      # 其余情形：逐个判断，数字只参与计算，不建边
         prev, local, total = [], [], 0.0
-        for w, x in zip(weights, inputs):
-            a = w.data if isinstance(w, Value) else _to_float(w, 'dot 的权重 (weight)')
-            b = x.data if isinstance(x, Value) else _to_float(x, 'dot 的输入 (input)')
+        for i, (w, x) in enumerate(zip(weights, inputs)):
+            a = w.data if isinstance(w, Value) else _to_float(w, f'weights[{i}]')
+            b = x.data if isinstance(x, Value) else _to_float(x, f'inputs[{i}]')
             total += a * b
             if isinstance(w, Value):
                 prev.append(w)
@@ -460,7 +474,7 @@ def dot(weights, inputs, bias=0.0):
         local.append(1.0)
         total += bias.data
     else:
-        total += _to_float(bias, 'dot 的偏置 (bias)')
+        total += _to_float(bias, 'bias')
     return _node(total, tuple(prev), 'Σ', tuple(local))
 
 
@@ -512,8 +526,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     要求 |解析梯度 - 数值梯度| ≤ atol + rtol·|数值梯度|。
     全部通过返回 True；否则抛出 AssertionError，写明输入序号、解析梯度和数值梯度。
     """
-    xs = [x.data if isinstance(x, Value) else _to_float(x, 'gradcheck 的输入 (input)')
-          for x in inputs]
+    xs = [x.data if isinstance(x, Value) else _to_float(x, f'inputs[{i}]')
+          for i, x in enumerate(inputs)]
 
     def evaluate(values):
         out = fn(values)

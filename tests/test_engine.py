@@ -538,7 +538,7 @@ def test_detect_anomaly_checks_hand_made_nodes():
             Value(1.0, '', (x,), 'custom', (math.nan,))
 
 
-# ---------------------------------------------------------------- graph limits (documented in docs/_readme_perf.md)
+# ---------------------------------------------------------------- graph limits (documented in docs/performance.md)
 def test_a_chain_of_a_million_ops_backprops():
     c = Value(1.0)
     y = x = Value(0.5)
