@@ -30,7 +30,6 @@ micrograd==0.1.0 与 karpathy/micrograd 的代码相同；torch 请写明 ==2.13
 import argparse
 import gc
 import importlib.util
-import math
 import os
 import platform
 import random

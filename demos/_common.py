@@ -51,6 +51,13 @@ def t(zh, en):
     return f'{zh} ({en})' if pyplot.cjk else en
 
 
+def plot_loss(ax, losses, title):
+    """损失曲线 (loss curve)：对数纵轴，横轴是步数。"""
+    ax.semilogy(range(1, len(losses) + 1), losses)
+    ax.set_title(title)
+    ax.set_xlabel(t('步', 'step'))
+
+
 def save(plt, fig, out_dir, name):
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, name)

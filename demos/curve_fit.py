@@ -8,7 +8,7 @@
 
 import random
 
-from _common import parser, pyplot, run, save, t
+from _common import parser, plot_loss, pyplot, run, save, t
 from micrograd_zh import MLP, no_grad
 from micrograd_zh.losses import mse
 from micrograd_zh.optim import SGD
@@ -43,9 +43,7 @@ def main(argv=None):
     axes[0].plot(grid, fitted, 'r', label=t('网络', 'network'))
     axes[0].legend()
     axes[0].set_title(t('1-10-1 ReLU 网络', '1-10-1 ReLU network'))
-    axes[1].semilogy(range(1, len(hist['loss']) + 1), hist['loss'])
-    axes[1].set_title('MSE')
-    axes[1].set_xlabel(t('步', 'step'))
+    plot_loss(axes[1], hist['loss'], 'MSE')
     save(plt, fig, args.out, 'curve_fit.png')
     return 0
 

@@ -8,7 +8,7 @@
 (c) 同 (a) 的数据：16 个样本一批 (minibatch)，动量 (momentum) 0.9。
 """
 
-from _common import parser, pyplot, run, save, t
+from _common import parser, plot_loss, pyplot, run, save, t
 from micrograd_zh import Neuron
 from micrograd_zh.data import make_line, train_val_split
 from micrograd_zh.losses import mse
@@ -63,9 +63,7 @@ def main(argv=None):
     axes[0].plot(xs, [w * x + b for x in xs], 'r', label=f'y = {w:.3f}x + {b:.3f}')
     axes[0].set_title(t('(a) 数据与拟合直线', '(a) data and fitted line'))
     axes[0].legend()
-    axes[1].semilogy(range(1, len(hist_a['loss']) + 1), hist_a['loss'])
-    axes[1].set_title(t('(a) 损失曲线', '(a) MSE per step'))
-    axes[1].set_xlabel(t('步', 'step'))
+    plot_loss(axes[1], hist_a['loss'], t('(a) 损失曲线', '(a) MSE per step'))
     epochs = range(1, len(hist_b['loss']) + 1)
     axes[2].plot(epochs, hist_b['loss'], 'o-', label=t('(b) 训练', '(b) train'))
     axes[2].plot(epochs, hist_b['val_loss'], 's--', label=t('(b) 验证', '(b) validation'))

@@ -6,7 +6,7 @@ MLP(2, [16, 16, 1])，337 个参数，权重 U(-1, 1)（micrograd 的初始化�
 损失 = hinge（最大间隔 max-margin）+ 1e-4·Σp²（L2 正则），SGD，学习率从 1.0 线性降到 0.1，100 步整批。
 """
 
-from _common import grid_predict, parser, pyplot, run, save, t
+from _common import grid_predict, parser, plot_loss, pyplot, run, save, t
 from micrograd_zh import MLP, no_grad
 from micrograd_zh.data import make_moons
 from micrograd_zh.losses import hinge, l2_penalty
@@ -46,10 +46,7 @@ def main(argv=None):
     axes[0].scatter([x[0] for x in X], [x[1] for x in X], c=y, cmap='Spectral', edgecolors='k', s=30)
     acc = 100 * correct / len(X)
     axes[0].set_title(t(f'决策边界，准确率 {acc:.0f}%', f'decision boundary, accuracy {acc:.0f}%'))
-    axes[1].plot(range(1, len(hist['loss']) + 1), hist['loss'])
-    axes[1].set_yscale('log')
-    axes[1].set_title(t('hinge + L2 损失', 'hinge + L2 loss'))
-    axes[1].set_xlabel(t('步', 'step'))
+    plot_loss(axes[1], hist['loss'], t('hinge + L2 损失', 'hinge + L2 loss'))
     save(plt, fig, args.out, 'moons.png')
     return 0
 

@@ -6,7 +6,7 @@
 用 cross_entropy（log-sum-exp，数值稳定）和 Adam（lr 0.05）整批训练，打印准确率，画决策区域。
 """
 
-from _common import grid_predict, parser, pyplot, run, save, t
+from _common import grid_predict, parser, plot_loss, pyplot, run, save, t
 from micrograd_zh import MLP, no_grad
 from micrograd_zh.data import make_spiral
 from micrograd_zh.losses import cross_entropy
@@ -44,9 +44,7 @@ def main(argv=None):
     axes[0].pcolormesh(gx, gy, Z, cmap='brg', vmin=0, vmax=2, alpha=0.3, shading='nearest')
     axes[0].scatter([x[0] for x in X], [x[1] for x in X], c=y, cmap='brg', vmin=0, vmax=2, edgecolors='k', s=25)
     axes[0].set_title(t(f'决策区域，准确率 {acc:.0f}%', f'decision regions, accuracy {acc:.0f}%'))
-    axes[1].semilogy(range(1, len(hist['loss']) + 1), hist['loss'])
-    axes[1].set_title(t('softmax 交叉熵', 'softmax cross-entropy'))
-    axes[1].set_xlabel(t('步', 'step'))
+    plot_loss(axes[1], hist['loss'], t('softmax 交叉熵', 'softmax cross-entropy'))
     save(plt, fig, args.out, 'spiral.png')
     return 0
 

@@ -11,7 +11,7 @@
 import os
 
 
-from _common import grid_predict, parser, pyplot, run, save, t
+from _common import grid_predict, parser, plot_loss, pyplot, run, save, t
 from micrograd_zh import MLP, draw_dot, no_grad
 from micrograd_zh.data import make_xor
 from micrograd_zh.losses import binary_cross_entropy
@@ -52,9 +52,7 @@ def main(argv=None):
     fig.colorbar(cs, ax=axes[0])
     axes[0].scatter([x[0] for x in X], [x[1] for x in X], c=y, cmap='RdBu_r', edgecolors='k', s=120)
     axes[0].set_title(t('决策边界 p = 0.5', 'decision boundary p = 0.5'))
-    axes[1].semilogy(range(1, len(hist['loss']) + 1), hist['loss'])
-    axes[1].set_title(t('二元交叉熵', 'binary cross-entropy'))
-    axes[1].set_xlabel(t('步', 'step'))
+    plot_loss(axes[1], hist['loss'], t('二元交叉熵', 'binary cross-entropy'))
     save(plt, fig, args.out, 'xor.png')
     return 0
 

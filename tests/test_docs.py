@@ -4,7 +4,6 @@
 页面引用的本地图片必须存在（图片由 docs/make_pictures.py 生成）。
 """
 
-import os
 import re
 from pathlib import Path
 
