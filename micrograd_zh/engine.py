@@ -439,7 +439,7 @@ def add_n(values):
 def dot(weights, inputs, bias=0.0):
     """点积加偏置 (dot product plus bias)：Σ wᵢxᵢ + b 作为一个节点（神经元的预激活 pre-activation）。
 
-    ∂/∂wᵢ = xᵢ，∂/∂xᵢ = wᵢ，∂/∂b = 1。每个 Value 一条边（顺序 w₀, x₀, w₁, x₁, …, b）；
+    ∂/∂wᵢ = xᵢ，∂/∂xᵢ = wᵢ，∂/∂b = 1。每个 Value 一条边（顺序 w₀…wₙ₋₁, x₀…xₙ₋₁, b）；
     数字 (int/float) 只参与计算，不建边。n 个输入时最多 2n+1 条边，而不是 2n 个二元节点。
     """
     weights, inputs = list(weights), list(inputs)
@@ -447,35 +447,32 @@ def dot(weights, inputs, bias=0.0):
     if n != len(inputs):
         raise ValueError(f"dot 的两组长度不同：{n} 个权重，{len(inputs)} 个输入 "
                          f"(dot: {n} weights but {len(inputs)} inputs)")
+    if isinstance(bias, Value):
+        tail, tail_local, total = (bias,), (1.0,), bias.data
+    else:
+        tail, tail_local, total = (), (), _to_float(bias, 'bias')
     wd = [w.data for w in weights if type(w) is Value]
-    xd = [x.data for x in inputs if type(x) is Value] if len(wd) == n else ()
-    if len(xd) == n:                           # 常见情形一：全是 Value。用切片 (slice) 交错排列边
-        prev, local = [None] * (2 * n), [None] * (2 * n)
-        prev[0::2], prev[1::2] = weights, inputs
-        local[0::2], local[1::2] = xd, wd
-        total = sum(map(mul, wd, xd), 0.0)
+    xd = [x.data for x in inputs if type(x) is Value]
+    if len(wd) == n and len(xd) == n:          # 常见情形一：全是 Value（隐藏层），边和局部导数一次拼好
+        edges, local = (*weights, *inputs, *tail), (*xd, *wd, *tail_local)
+        total += sum(map(mul, wd, xd))
     elif len(wd) == n and len([x for x in inputs if type(x) is float]) == n:
-        prev, local = weights, inputs          # 常见情形二：输入是数据 (float)，只有权重有边
-        total = sum(map(mul, wd, inputs), 0.0)
+        edges, local = (*weights, *tail), (*inputs, *tail_local)   # 情形二：输入是数据，只有权重有边
+        total += sum(map(mul, wd, inputs))
     else:                                      # 其余情形：逐个判断，数字只参与计算，不建边
-        prev, local, total = [], [], 0.0
+        w_edges, x_edges, w_local, x_local = [], [], [], []
         for i, (w, x) in enumerate(zip(weights, inputs)):
             a = w.data if isinstance(w, Value) else _to_float(w, f'weights[{i}]')
             b = x.data if isinstance(x, Value) else _to_float(x, f'inputs[{i}]')
             total += a * b
             if isinstance(w, Value):
-                prev.append(w)
-                local.append(b)
+                w_edges.append(w)
+                w_local.append(b)
             if isinstance(x, Value):
-                prev.append(x)
-                local.append(a)
-    if isinstance(bias, Value):
-        prev.append(bias)                      # prev 可能就是上面复制出的 weights 列表，可以改
-        local.append(1.0)
-        total += bias.data
-    else:
-        total += _to_float(bias, 'bias')
-    return _node(total, tuple(prev), 'Σ', tuple(local))
+                x_edges.append(x)
+                x_local.append(a)
+        edges, local = (*w_edges, *x_edges, *tail), (*w_local, *x_local, *tail_local)
+    return _node(total, edges, 'Σ', local)
 
 
 # ---------------------------------------------------------------- 图的遍历 (graph traversal)
