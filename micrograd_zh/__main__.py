@@ -82,6 +82,7 @@ def _parser():
 
 
 def main(argv=None):
+    """命令行入口 (command-line entry point)：python -m micrograd_zh 或 micrograd-zh；返回退出码 (exit code)。"""
     args = _parser().parse_args(argv)
     try:
         root = evaluate(args.expression, _parse_set(args.set))

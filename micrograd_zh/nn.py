@@ -72,6 +72,7 @@ class Module:
     """
 
     def named_parameters(self):
+        """(名字, 参数) 对的列表 (list of (name, Value) pairs)，名字如 'layers.0.neurons.1.w0'；子类实现它。"""
         return []
 
     def parameters(self):
@@ -152,6 +153,7 @@ class Neuron(Module):
         self.b = Value(0.0, label='b')
 
     def __call__(self, x):
+        """前向传播 (forward)：x 是 nin 个数字或 Value（nin == 1 时可以只给一个数），返回 act(Σ wᵢxᵢ + b)。"""
         return self._forward(_inputs(x, len(self.w), '这个神经元', 'neuron'))
 
     def _forward(self, x):
@@ -185,6 +187,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
 
     def __call__(self, x):
+        """前向传播 (forward)：每个神经元看同样的 x；返回 nout 个输出的列表，nout == 1 时只返回一个 Value。"""
         return self._forward(_inputs(x, self.nin, '这一层', 'layer'))
 
     def _forward(self, x):
@@ -232,6 +235,7 @@ class MLP(Module):
                        for i in range(len(nouts))]
 
     def __call__(self, x):
+        """前向传播 (forward)：逐层计算；最后一层只有一个输出时返回 Value，否则返回列表。"""
         x = _inputs(x, self.nin, '这个 MLP ', 'MLP')
         for layer in self.layers:
             x = layer._forward(x)

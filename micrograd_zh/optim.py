@@ -72,6 +72,7 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self):
+        """走一步 (one update)：按每个参数的 p.grad 更新 p.data，步数 t 加一。先 backward() 再 step()。"""
         lr = self.current_lr()
         for i, p in enumerate(self.params):
             self._update(i, p, lr)
