@@ -112,8 +112,9 @@ def evaluate(text, variables=None):
             warnings.simplefilter('ignore')
             tree = ast.parse(source, mode='eval')
     except SyntaxError as e:
-        col = f'（第 {e.offset + lead} 列）' if e.offset else '（在末尾）'     # offset 0：输入意外结束
-        col_en = f' at column {e.offset + lead}' if e.offset else ' at the end'
+        at_end = not e.offset or e.offset > len(source)     # 输入意外结束 (unexpected end of input)
+        col = '（在末尾）' if at_end else f'（第 {e.offset + lead} 列）'
+        col_en = ' at the end' if at_end else f' at column {e.offset + lead}'
         msg = str(e.msg).splitlines()[0] if e.msg else 'invalid syntax'
         raise ExpressionError(f'语法错误{col} (syntax error{col_en}: {msg})') from None
     except (ValueError, RecursionError, MemoryError) as e:    # 空字节 (null byte)、嵌套过深

@@ -122,7 +122,8 @@ def _read(path):
     except RecursionError:
         raise _bad(path, 'JSON 嵌套太深', 'JSON nested too deeply') from None
     except ValueError as e:                              # 例如位数太多的整数 (an int with too many digits)
-        raise _bad(path, 'JSON 里有不能接受的内容', f'unacceptable JSON content: {show(str(e), 60)}') from None
+        raise _bad(path, 'JSON 里有不能接受的内容，例如位数太多的整数',
+                   'unacceptable JSON content, such as an integer with too many digits') from None
 
 
 def _number(v):
