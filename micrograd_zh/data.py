@@ -21,10 +21,6 @@ __all__ = ['make_line', 'make_xor', 'make_moons', 'make_circles', 'make_spiral',
            'check_data']
 
 
-def _check_n(n, least=1, name='n'):
-    positive_int(name, n, least)
-
-
 def _check_noise(noise):
     finite('noise', noise, lambda v: v >= 0, '是 ≥ 0 的有限数', 'a finite number >= 0')
 
@@ -40,7 +36,7 @@ def make_line(n=1000, w=1.915, b=0.915, noise=0.1, low=-10.0, high=10.0, seed=No
 
     返回 (X, y)，X 是 n 个数字（一维输入，不是列表的列表）。
     """
-    _check_n(n)
+    positive_int('n', n)
     _check_noise(noise)
     finite('w', w)
     finite('b', b)
@@ -57,7 +53,7 @@ def make_xor(n=4, noise=0.0, seed=None):
 
     n = 4、noise = 0 时正好是四个角（经典的 XOR 真值表）；否则每个点加 N(0, noise²) 的噪声。
     """
-    _check_n(n)
+    positive_int('n', n)
     _check_noise(noise)
     rng = random.Random(seed)
     corners = [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -75,7 +71,7 @@ def make_moons(n=100, noise=0.1, seed=None):
 
     外侧的月亮 (cos t, sin t) 标签 0，内侧的 (1 - cos t, 0.5 - sin t) 标签 1，t ∈ [0, π]。
     """
-    _check_n(n, 2)
+    positive_int('n', n, 2)
     _check_noise(noise)
     rng = random.Random(seed)
     n_out = n // 2
@@ -95,7 +91,7 @@ def make_moons(n=100, noise=0.1, seed=None):
 
 def make_circles(n=100, noise=0.05, factor=0.5, seed=None):
     """两个同心圆 (concentric circles)：外圆半径 1 标签 0，内圆半径 factor 标签 1，打乱顺序。"""
-    _check_n(n, 2)
+    positive_int('n', n, 2)
     _check_noise(noise)
     finite('factor', factor, lambda v: 0.0 < v < 1.0, '在 (0, 1) 中', 'in (0, 1)')
     rng = random.Random(seed)
@@ -116,8 +112,8 @@ def make_spiral(n=300, classes=3, noise=0.2, seed=None):
 
     与 CS231n 的 softmax 示例相同：第 j 类的角度 t 从 4j 到 4(j+1)，点是 (r·sin t, r·cos t)。
     """
-    _check_n(n)
-    _check_n(classes, 2, 'classes')
+    positive_int('n', n)
+    positive_int('classes', classes, 2)
     _check_noise(noise)
     rng = random.Random(seed)
     X, y = [], []

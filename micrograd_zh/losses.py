@@ -27,10 +27,6 @@ def _values(x, name):
     return [v if isinstance(v, Value) else Value(v) for v in numbers_in(name, x)]
 
 
-def _numbers(x, name):
-    return numbers_in(name, x)
-
-
 def _same_length(a, b, name_a, name_b):
     if len(a) != len(b):
         raise ValueError(f"{name_a} 有 {len(a)} 个，{name_b} 有 {len(b)} 个，个数必须相同 "
@@ -50,7 +46,7 @@ def _labels(y, allowed, name, hint_zh='', hint_en=''):
 
 def _squared_errors(pred, target):
     pred = _values(pred, 'pred')
-    target = _numbers(target, 'target')
+    target = numbers_in('target', target)
     _same_length(pred, target, 'pred', 'target')
     return [(p - t) ** 2 for p, t in zip(pred, target)]
 
@@ -79,7 +75,7 @@ def binary_cross_entropy(p, y):
     ln 的结果截断在 -100（同 PyTorch），所以 p = 0 或 1 时损失有限，梯度在截断处为 0。
     """
     p = _values(p, 'p')
-    y = _labels(_numbers(y, 'y'), (0, 1), 'y')
+    y = _labels(numbers_in('y', y), (0, 1), 'y')
     _same_length(p, y, 'p', 'y')
     for i, v in enumerate(p):
         if not 0.0 <= v.data <= 1.0:
@@ -118,7 +114,7 @@ def cross_entropy(logits, target):
         if isinstance(row, Value) or is_real(row):
             raise TypeError(f"target 是一列时 logits[{i}] 必须是一个样本的 logit 列表，而不是 {show(row)} "
                             f"(with a list of targets, logits[{i}] must be one sample's list of logits, got {show(row)})")
-    sizes = sorted({len(_numbers(row, f"logits[{i}]")) for i, row in enumerate(logits)})
+    sizes = sorted({len(numbers_in(f"logits[{i}]", row)) for i, row in enumerate(logits)})
     if len(sizes) > 1:
         raise ValueError(f"logits 的每一行必须一样长，而不是 {sizes} 这几种长度 "
                          f"(every row of logits must have the same length, got lengths {sizes})")
@@ -133,7 +129,7 @@ def hinge(scores, labels):
     分数 (score) 与标签同号且 |s| ≥ 1 时这一项为 0，不再推动它；micrograd 的 moons 示例用的就是它。
     """
     scores = _values(scores, 'scores')
-    labels = _labels(_numbers(labels, 'labels'), (-1, 1), 'labels',
+    labels = _labels(numbers_in('labels', labels), (-1, 1), 'labels',
                      '；0/1 标签先换成 [2 * t - 1 for t in y]', '; turn 0/1 labels into [2 * t - 1 for t in y]')
     _same_length(scores, labels, 'scores', 'labels')
     return add_n([(1.0 - t * s).relu() for s, t in zip(scores, labels)]) / len(scores)

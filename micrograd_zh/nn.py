@@ -57,10 +57,6 @@ def _check_choice(name, value, choices):
     return value
 
 
-def _check_size(name, n):
-    positive_int(name, n)
-
-
 def _rng(rng, seed):
     return rng if rng is not None else random.Random(seed)
 
@@ -141,7 +137,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, nonlin=True, activation=None, init=None, fan_out=1, rng=None, seed=None):
-        _check_size('nin', nin)
+        positive_int('nin', nin)
         if activation is None:
             activation = 'relu' if nonlin else 'linear'
         _check_choice('activation', activation, ACTIVATIONS)
@@ -180,8 +176,8 @@ class Layer(Module):
     """
 
     def __init__(self, nin, nout, rng=None, seed=None, **kwargs):
-        _check_size('nin', nin)
-        _check_size('nout', nout)
+        positive_int('nin', nin)
+        positive_int('nout', nout)
         rng = _rng(rng, seed)
         self.nin = nin
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
@@ -218,7 +214,7 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, activation='relu', init=None, seed=None):
-        _check_size('nin', nin)
+        positive_int('nin', nin)
         _check_choice('activation', activation, ACTIVATIONS)
         if init is not None:
             _check_choice('init', init, INITS)
@@ -226,7 +222,7 @@ class MLP(Module):
         if not nouts:
             raise ValueError("nouts 不能为空：至少要有输出层 (nouts must not be empty: at least the output layer)")
         for i, n in enumerate(nouts):
-            _check_size(f'nouts[{i}]', n)
+            positive_int(f'nouts[{i}]', n)
         self.nin, self.nouts, self.activation, self.init = nin, nouts, activation, init
         rng = random.Random(seed)
         sizes = [nin] + nouts

@@ -15,19 +15,15 @@
 
 import math
 
-from .checks import as_list, real, show
+from .checks import as_list, finite, show
 from .engine import Value
 
 __all__ = ['Optimizer', 'SGD', 'Adam']
 
 
-def _check(name, value, ok, expected_zh, expected_en):
-    """实数，有限 (finite)，且 ok(value)；类型不对是 TypeError，取值不对是 ValueError。"""
-    return real(name, value, lambda v: math.isfinite(v) and ok(v), expected_zh, expected_en)
-
-
-def _check_lr(lr):
-    return _check('lr', lr, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
+def _non_negative(name, x):
+    """lr、momentum、eps、weight_decay：≥ 0 的有限实数 (a finite real number >= 0)。"""
+    return finite(name, x, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
 
 
 class Optimizer:
@@ -49,7 +45,7 @@ class Optimizer:
             raise ValueError("params 里有重复的参数，它会被更新两次 (params contains the same Value twice; "
                              "it would be updated twice)")
         if not callable(lr):
-            _check_lr(lr)
+            _non_negative('lr', lr)
         self.lr = lr
         self.t = 0                                    # 已经走过的步数
 
@@ -64,7 +60,7 @@ class Optimizer:
             raise TypeError(f"lr 是函数时要写成 lr(t)，t 是步数；调用 lr({t}) 出错：{show(str(e), 80)} "
                             f"(a learning-rate schedule must take the step count t; lr({t}) failed: "
                             f"{show(str(e), 80)})") from e
-        return _check(f'lr({t})', lr, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
+        return _non_negative(f'lr({t})', lr)
 
     def zero_grad(self):
         """把所有参数的 grad 清零。"""
@@ -93,9 +89,8 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(params, lr)
-        self.momentum = _check('momentum', momentum, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
-        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0,
-                                   ' ≥ 0 且有限', '>= 0 and finite')
+        self.momentum = _non_negative('momentum', momentum)
+        self.weight_decay = _non_negative('weight_decay', weight_decay)
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True 需要 momentum > 0 (nesterov=True requires momentum > 0)")
         self.nesterov = bool(nesterov)
@@ -127,11 +122,10 @@ class Adam(Optimizer):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas 必须是两个 [0, 1) 中的数，例如 (0.9, 0.999)，而不是 {show(betas)} "
                              f"(betas must be two numbers in [0, 1), e.g. (0.9, 0.999), got {show(betas)})")
-        self.betas = tuple(_check(f'betas[{i}]', b, lambda v: 0.0 <= v < 1.0, '在 [0, 1) 中', 'in [0, 1)')
+        self.betas = tuple(finite(f'betas[{i}]', b, lambda v: 0.0 <= v < 1.0, '在 [0, 1) 中', 'in [0, 1)')
                            for i, b in enumerate(betas))
-        self.eps = _check('eps', eps, lambda v: v >= 0, ' ≥ 0 且有限', '>= 0 and finite')
-        self.weight_decay = _check('weight_decay', weight_decay, lambda v: v >= 0,
-                                   ' ≥ 0 且有限', '>= 0 and finite')
+        self.eps = _non_negative('eps', eps)
+        self.weight_decay = _non_negative('weight_decay', weight_decay)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

@@ -121,7 +121,7 @@ def _read(path):
         raise _bad(path, f'{e} 不是有限的数', f'{e} is not a finite number') from None
     except RecursionError:
         raise _bad(path, 'JSON 嵌套太深', 'JSON nested too deeply') from None
-    except ValueError as e:                              # 例如位数太多的整数 (an int with too many digits)
+    except ValueError:                                   # 例如位数太多的整数 (an int with too many digits)
         raise _bad(path, 'JSON 里有不能接受的内容，例如位数太多的整数',
                    'unacceptable JSON content, such as an integer with too many digits') from None
 
