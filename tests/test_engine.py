@@ -279,23 +279,30 @@ def test_no_grad_as_decorator():
     assert is_grad_enabled()
 
 
-def test_no_grad_is_per_thread():
-    seen = {}
-    inside = threading.Event()
-    done = threading.Event()
+def in_other_thread(context, probe, then=lambda: None):
+    """While this thread is inside context, run probe() in a new thread and return its result;
+    then() runs here, still inside context, after the probe has finished."""
+    result = {}
+    inside, done = threading.Event(), threading.Event()
 
     def worker():
         inside.wait()
-        seen['enabled'] = is_grad_enabled()
-        seen['edges'] = len((Value(1.0) * 2)._prev)
+        result['value'] = probe()
         done.set()
 
     t = threading.Thread(target=worker)
     t.start()
-    with no_grad():
+    with context:
         inside.set()
         done.wait(10)
+        then()
     t.join()
+    return result.get('value')
+
+
+def test_no_grad_is_per_thread():
+    seen = in_other_thread(no_grad(), lambda: {'enabled': is_grad_enabled(),
+                                              'edges': len((Value(1.0) * 2)._prev)})
     assert seen == {'enabled': True, 'edges': 2}
 
 
@@ -511,23 +518,12 @@ def test_detect_anomaly_nests_restores_and_works_under_no_grad():
 
 
 def test_detect_anomaly_is_per_thread():
-    seen = {}
-    inside = threading.Event()
-    done = threading.Event()
-
-    def worker():
-        inside.wait()
-        seen['data'] = Value(0.0).log().data      # this thread is not in detect_anomaly
-        done.set()
-
-    t = threading.Thread(target=worker)
-    t.start()
-    with detect_anomaly():
-        inside.set()
-        done.wait(10)
+    def still_checking_here():
         with pytest.raises(FloatingPointError):
             Value(0.0).log()
-    t.join()
+
+    # the other thread is not in detect_anomaly: log(0) is -inf there
+    seen = in_other_thread(detect_anomaly(), lambda: {'data': Value(0.0).log().data}, still_checking_here)
     assert seen == {'data': -math.inf}
 
 
