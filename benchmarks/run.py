@@ -263,25 +263,12 @@ def chain_floor(n):
     return middle - start, time.perf_counter() - middle
 
 
-def chain_ours(n):
-    c, y = Value(1.0), Value(1.0)
+def _time_chain(c, y, n):
+    """y = y * c 重复 n 次再 y.backward()：返回 (前向秒数, 反向秒数)；反向 RecursionError 时反向为 None。"""
     start = time.perf_counter()
     for _ in range(n):
         y = y * c
     middle = time.perf_counter()
-    y.backward()
-    return middle - start, time.perf_counter() - middle
-
-
-def chain_micrograd(n, backward=True):
-    from micrograd.engine import Value as MValue
-    c, y = MValue(1.0), MValue(1.0)
-    start = time.perf_counter()
-    for _ in range(n):
-        y = y * c
-    middle = time.perf_counter()
-    if not backward:
-        return middle - start, None
     try:
         y.backward()
     except RecursionError:
@@ -289,16 +276,20 @@ def chain_micrograd(n, backward=True):
     return middle - start, time.perf_counter() - middle
 
 
+def chain_ours(n):
+    return _time_chain(Value(1.0), Value(1.0), n)
+
+
+def chain_micrograd(n):
+    from micrograd.engine import Value as MValue
+    return _time_chain(MValue(1.0), MValue(1.0), n)
+
+
 def chain_torch(n):
     import torch
     c = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
     y = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
-    start = time.perf_counter()
-    for _ in range(n):
-        y = y * c
-    middle = time.perf_counter()
-    y.backward()
-    return middle - start, time.perf_counter() - middle
+    return _time_chain(c, y, n)
 
 
 def deepest_micrograd():
