@@ -12,9 +12,9 @@
 """
 
 import ast
-import numbers
 import warnings
 
+from .checks import is_real
 from .engine import Value
 
 __all__ = ['evaluate', 'ExpressionError', 'FUNCTIONS', 'MAX_LENGTH', 'MAX_DEPTH', 'MAX_EXPONENT']
@@ -75,7 +75,7 @@ def _check_variables(variables):
             raise ExpressionError(f'变量名 {name!r} 与函数同名 (variable name {name!r} is a function name)')
         if isinstance(value, Value):
             values[name] = value
-        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        elif is_real(value):
             values[name] = Value(float(value), label=name)
         else:
             kind = type(value).__name__
