@@ -51,6 +51,20 @@ def t(zh, en):
     return f'{zh} ({en})' if pyplot.cjk else en
 
 
+def save_graph(root, out_dir, name):
+    """把 root 的计算图存成 out_dir/name（SVG）。没有渲染器 (renderer) 时 .dot 照样写出，并提示怎样安装。"""
+    from micrograd_zh import draw_dot
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, name)
+    try:
+        draw_dot(root).save(path)
+    except RuntimeError as err:
+        print(err)
+        return None
+    print(f'计算图已保存 (graph saved): {path}')
+    return path
+
+
 def plot_loss(ax, losses, title):
     """损失曲线 (loss curve)：对数纵轴，横轴是步数。"""
     ax.semilogy(range(1, len(losses) + 1), losses)

@@ -8,7 +8,8 @@
 import argparse
 import os
 
-from micrograd_zh import Value, draw_dot
+from _common import save_graph
+from micrograd_zh import Value
 
 
 def main(argv=None):
@@ -27,14 +28,7 @@ def main(argv=None):
     t = L.data
     print(f'手算核对 (by hand):  (1 - L²)·b = {(1 - t * t) * b.data:.6f}，(1 - L²)·a = {(1 - t * t) * a.data:.6f}')
 
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, 'neuron.svg')
-    try:
-        draw_dot(L).save(path)
-    except RuntimeError as err:          # 没有渲染器 (renderer)：.dot 照样写出，并提示怎样安装
-        print(err)
-        return 0
-    print(f'计算图已保存 (graph saved): {path}')
+    save_graph(L, args.out, 'neuron.svg')
     return 0
 
 

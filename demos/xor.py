@@ -8,11 +8,8 @@
 每条边上是局部导数 (local derivative)；需要渲染器 (renderer)：pip install -e ".[viz]"。
 """
 
-import os
-
-
-from _common import grid_predict, parser, plot_loss, pyplot, run, save, t
-from micrograd_zh import MLP, draw_dot, no_grad
+from _common import grid_predict, parser, plot_loss, pyplot, run, save, save_graph, t
+from micrograd_zh import MLP, no_grad
 from micrograd_zh.data import make_xor
 from micrograd_zh.losses import binary_cross_entropy
 from micrograd_zh.optim import SGD
@@ -40,7 +37,7 @@ def main(argv=None):
             correct += ok
             print(f'  {int(x[0])} XOR {int(x[1])} = {target}   预测概率 p = {q:.4f}   {"✓" if ok else "✗"}')
     print(f'结果 (result): {correct}/4 正确 (correct)，最终损失 (final loss) {hist["loss"][-1]:.5f}')
-    save_graph(model, prob, args.out)
+    trained_graph(model, prob, args.out)
 
     plt = pyplot()
     if plt is None:
@@ -57,21 +54,13 @@ def main(argv=None):
     return 0
 
 
-def save_graph(model, prob, out_dir):
+def trained_graph(model, prob, out_dir):
     """训练好的网络对 (1, 0) 的计算图：做一次反向传播，图上有每个参数的梯度和每条边的局部导数。"""
     model.zero_grad()                    # 梯度会累加：先清掉训练最后一步留下的梯度
     model_out = prob([1.0, 0.0])
     model_out.label = 'p'
     model_out.backward()
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, 'xor_graph.svg')
-    try:
-        draw_dot(model_out).save(path)
-    except RuntimeError as err:          # 没有渲染器时 .dot 照样写出，提示怎样安装
-        print(err)
-        return None
-    print(f'计算图已保存 (graph saved): {path}')
-    return path
+    return save_graph(model_out, out_dir, 'xor_graph.svg')
 
 
 if __name__ == '__main__':
