@@ -135,13 +135,17 @@ def optimizers():
     plt.close(fig)
 
 
-def neuron():
-    """README 和第 3 章：用命令行画出讲座里的神经元 (the lecture's neuron, drawn by the CLI)。"""
+def _python(*args, **kwargs):
+    """用当前的 Python 运行一条命令，仓库根目录在 PYTHONPATH 的最前面（不装也能用这个仓库的代码）。"""
     root = str(DOCS.parent)
     env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    subprocess.run([sys.executable, '-m', 'micrograd_zh', 'draw', 'tanh(x1*w1 + x2*w2 + b)',
-                    '--set', 'x1=2', 'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432',
-                    '-o', str(DOCS / 'neuron.svg')], env=env, check=True)
+    subprocess.run([sys.executable, *args], env=env, check=True, **kwargs)
+
+
+def neuron():
+    """README 和第 3 章：用命令行画出讲座里的神经元 (the lecture's neuron, drawn by the CLI)。"""
+    _python('-m', 'micrograd_zh', 'draw', 'tanh(x1*w1 + x2*w2 + b)',
+            '--set', 'x1=2', 'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432', '-o', str(DOCS / 'neuron.svg'))
 
 
 def forward_graph():
@@ -167,16 +171,14 @@ def reuse_graph():
 
 def _demo(name, out, *args):
     """运行一个示例，让它把图存进 out（示例自己决定文件名）。"""
-    root = str(DOCS.parent)
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    subprocess.run([sys.executable, str(DOCS.parent / 'demos' / f'{name}.py'), '--out', str(out), *args],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    _python(str(DOCS.parent / 'demos' / f'{name}.py'), '--out', str(out), *args, stdout=subprocess.DEVNULL)
 
 
 def demo_pictures():
     """README 和第 5、6 章：moons、XOR 和初始化对比的图，由示例自己画。"""
     _demo('moons', DOCS)
     _demo('xor', IMG)
+    (IMG / 'xor_graph.svg').unlink()          # XOR 示例顺便画的计算图，文档里不用 (not used by the docs)
     _demo('init_compare', IMG)
 
 
