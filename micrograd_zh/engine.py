@@ -493,7 +493,7 @@ def _interior_nodes(root):
             seen.add(node)
             push(node)
             push(None)
-            for child in node._prev:
+            for child in reversed(node._prev):  # 倒着压栈，第一个子节点先展开：图里 x1 排在 x2 前面
                 if child._prev and child not in seen:
                     push(child)
     return order

@@ -232,6 +232,18 @@ def test_deep_chain_backprops_without_recursion():
     assert len(topological_order(y)) == 1 + 4 * n   # x, then per step: const, *, const, +
 
 
+def test_topological_order_expands_the_first_child_first():
+    # 图里 x1 的分支排在 x2 的前面，与表达式的书写顺序一致 (pictures list branches in the order written)
+    x1, w1, x2, w2 = (Value(1.0, label=n) for n in ('x1', 'w1', 'x2', 'w2'))
+    a = x1 * w1
+    a.label = 'a'
+    b = x2 * w2
+    b.label = 'b'
+    out = a + b
+    out.label = 'out'
+    assert [n.label for n in topological_order(out)] == ['x1', 'w1', 'a', 'x2', 'w2', 'b', 'out']
+
+
 def test_topological_order_puts_children_first():
     a, b = Value(1.0), Value(2.0)
     c = a * b
