@@ -1,6 +1,6 @@
 """micrograd_zh：给学习者的纯 Python 标量自动微分引擎 (a pure-Python scalar autograd engine for learners)。"""
 
-from .engine import (Value, add_n, detect_anomaly, dot, gradcheck, is_grad_enabled, no_grad,
+from .engine import (Parameter, Value, add_n, detect_anomaly, dot, gradcheck, is_grad_enabled, no_grad,
                      topological_order)
 from .expr import ExpressionError, evaluate
 from .nn import MLP, Layer, Module, Neuron
@@ -8,6 +8,6 @@ from .stepper import backward_steps, explain
 from .viz import draw_dot
 
 __version__ = '0.1.0'
-__all__ = ['Value', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'gradcheck', 'dot', 'add_n',
+__all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'gradcheck', 'dot', 'add_n',
            'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
            'draw_dot', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']

@@ -15,7 +15,7 @@ import math
 import random
 
 from .checks import as_list, is_real, positive_int, show
-from .engine import Value, dot
+from .engine import Parameter, Value, dot
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
 
@@ -145,8 +145,8 @@ class Neuron(Module):
         rng = _rng(rng, seed)
         self.activation = activation
         self.init = init
-        self.w = [Value(init_weight(init, rng, nin, fan_out), label=f'w{i}') for i in range(nin)]
-        self.b = Value(0.0, label='b')
+        self.w = [Parameter(init_weight(init, rng, nin, fan_out), label=f'w{i}') for i in range(nin)]
+        self.b = Parameter(0.0, label='b')
 
     def __call__(self, x):
         """前向传播 (forward)：x 是 nin 个数字或 Value（nin == 1 时可以只给一个数），返回 act(Σ wᵢxᵢ + b)。"""

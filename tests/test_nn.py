@@ -183,3 +183,19 @@ def test_smooth_mlp_passes_gradcheck_for_inputs_and_weights(xs, seed):
         finally:
             n.w = saved
     assert gradcheck(lambda v: dot_through(v, xs), [w.data for w in n.w])
+
+
+def test_parameters_are_parameter_values_and_their_results_are_plain_values():
+    from micrograd_zh import Parameter
+    model = MLP(2, [3, 1], seed=0)
+    assert all(type(p) is Parameter for p in model.parameters())
+    w = model.parameters()[0]
+    assert type(w * 2.0) is Value and type(w + Value(1.0)) is Value
+    out = model([1.0, 2.0])
+    assert type(out) is Value
+    out.backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    # 神经元的预激活仍然是一个 Σ 节点，每个权重一条边 (one Σ node, one edge per weight)
+    pre = Neuron(3, activation='linear', seed=0)
+    s = pre([1.0, 2.0, 3.0])
+    assert s._op == 'Σ' and s._prev == (*pre.w, pre.b)
