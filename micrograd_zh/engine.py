@@ -381,6 +381,18 @@ class Value:
         return _node(s, (self,), 'sigmoid', (s * (1.0 - s),))
 
     # ------------------------------------------------------------ 反向传播 (backpropagation)
+    def _backward(self):
+        """只在这一个节点上做一步链式法则 (one chain-rule step at this node)，即 Karpathy 讲座里的 o._backward()：
+
+            每个子节点 child.grad += 局部导数 ∂self/∂child × self.grad
+
+        不清零、不排序，也不往下走：要按讲座那样逐个节点手动反向传播，先设 o.grad = 1.0，
+        再按拓扑序的逆序对每个节点调用 _backward()。backward() 就是对所有节点自动做这件事。
+        """
+        upstream = self.grad
+        for child, local in zip(self._prev, self._local_grads):
+            child.grad += local * upstream
+
     def backward(self):
         """从本节点出发反向传播 (backpropagation)，算出图中每个节点的 grad = ∂self/∂node。
 

@@ -595,3 +595,26 @@ def test_separate_graphs_in_several_threads():
     for t in threads:
         t.join()
     assert results == {k: (k * 2001.0, 2001.0) for k in range(4)}
+
+
+def test_by_hand_backward_node_by_node_gives_the_lecture_numbers():
+    """Karpathy 讲座里逐个节点手动反向传播的格子：o.grad = 1，然后 o、n、x1w1x2w2+b、… 依次 _backward()。"""
+    x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')
+    w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')
+    b = Value(6.8813735870195432, label='b')
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    o.grad = 1.0
+    for node in (o, n, s, x2w2, x1w1):
+        node._backward()
+    got = [round(v.grad, 10) for v in (x1, w1, x2, w2, b)]
+    assert got == [-1.5, 1.0, 0.5, 0.0, 0.5]
+    assert (x1.grad, w1.grad, x2.grad, w2.grad, b.grad) == pytest.approx((-1.5, 1.0, 0.5, 0.0, 0.5), abs=1e-12)
+    # 同样的图用 backward() 自动做，结果相同
+    auto = [Value(v.data) for v in (x1, x2, w1, w2, b)]
+    (auto[0] * auto[2] + auto[1] * auto[3] + auto[4]).tanh().backward()
+    assert [auto[i].grad for i in (0, 2, 1, 3, 4)] == [v.grad for v in (x1, w1, x2, w2, b)]
+    assert not any(v._prev for v in (x1, w1))
+    x1._backward()                 # 叶子没有子节点：什么也不做 (a leaf has no children: nothing happens)
