@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from micrograd_zh import viz
+from micrograd_zh import render, viz
 from micrograd_zh.__main__ import main
 
 NEURON = ['tanh(x1*w1 + x2*w2 + b)', '--set', 'x1=2', 'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432']
@@ -36,7 +36,7 @@ def test_draw_dot_format(capsys, tmp_path):
     code, out, err = run(capsys, 'draw', *NEURON, '-o', str(target), '--format', 'dot')
     assert code == 0 and out.strip() == str(tmp_path / 'neuron.dot')
     source = (tmp_path / 'neuron.dot').read_text(encoding='utf-8')
-    assert 'label="{ x1 | data 2.0000 | grad -1.5000 }"' in source
+    assert 'label="x1 | data 2.0000 | grad -1.5000"' in source
     assert 'rankdir=LR' in source
 
 
@@ -46,7 +46,7 @@ def test_draw_options(capsys, tmp_path):
         '--no-local-grads', '--color', 'grad')
     source = open(target, encoding='utf-8').read()
     assert 'rankdir=TB' in source and 'grad 0.0000' in source and 'grad 1.0000' not in source
-    assert '正梯度' in source and '局部导数' not in source
+    assert '零 (zero)' in source and '正梯度' not in source and '局部导数' not in source   # 图例只列出现的
 
 
 @needs_renderer
@@ -59,7 +59,7 @@ def test_draw_svg(capsys, tmp_path):
 
 
 def test_draw_without_renderer_writes_dot_and_exits_1(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(viz, 'find_renderers', lambda: [])
+    monkeypatch.setattr(render, 'find_renderers', lambda: [])
     code, out, err = run(capsys, 'draw', *NEURON, '-o', str(tmp_path / 'n.svg'))
     assert code == 1 and (tmp_path / 'n.dot').exists()
     assert len(err.strip().splitlines()) == 1 and 'pip install' in err and 'Traceback' not in err

@@ -11,7 +11,7 @@ import pytest
 
 import micrograd_zh
 from micrograd_zh import Value, add_n, dot
-from micrograd_zh import viz
+from micrograd_zh import render, viz
 from micrograd_zh.viz import RendererNotFoundError, draw_dot, find_renderers, fmt, to_dot
 
 HAVE_RENDERER = bool(find_renderers())
@@ -32,7 +32,7 @@ def lecture_neuron():
 
 def record(source, label):
     """DOT 里 label 为 label 的记录节点那一行。"""
-    lines = [ln for ln in source.splitlines() if f'label="{{ {label} |' in ln]
+    lines = [ln for ln in source.splitlines() if f'label="{label} |' in ln]
     assert len(lines) == 1, (label, lines)
     return lines[0]
 
@@ -67,7 +67,7 @@ def test_every_child_edge_carries_its_local_derivative():
     L.label = 'L'
     L.backward()
     src = to_dot(L)
-    ids = {m[1]: m[0] for m in re.findall(r'(v\d+) \[id="v\d+", shape=record.*label="\{ (\w+) \|', src)}
+    ids = {m[1]: m[0] for m in re.findall(r'(v\d+) \[id="v\d+", shape=record.*label="(\w+) \|', src)}
     edges = edge_labels(src)
     assert (ids['a'], f"{ids['e']}op", '-3.0000') in edges     # ∂e/∂a = b
     assert (ids['b'], f"{ids['e']}op", '2.0000') in edges      # ∂e/∂b = a
@@ -109,8 +109,9 @@ def test_same_graph_gives_the_same_text():
 def test_unlabelled_nodes_get_short_ids():
     out = (Value(1.0) + Value(2.0)) * Value(3.0)
     src = to_dot(out)
-    assert re.search(r'label="\{ #4 \| data 9\.0000', src)
-    assert re.search(r'label="\{ #0 \| data 1\.0000', src)
+    assert re.search(r'label="#4 \| data 9\.0000', src)
+    assert re.search(r'label="#0 \| data 1\.0000', src)
+    assert re.search(r'label="\{ #0 \| data 1\.0000 \| grad 0\.0000 \}"', to_dot(out, rankdir='TB'))  # 上下排布
 
 
 def fill(source, label):
@@ -120,12 +121,16 @@ def fill(source, label):
 def test_colour_by_role():
     src = to_dot(lecture_neuron())
     c = viz.ROLE_COLORS
-    assert fill(src, 'x1') == c['input'] and fill(src, 'w1') == c['parameter']
-    assert fill(src, 'b') == c['parameter'] and fill(src, 'n') == c['intermediate']
+    assert fill(src, 'x1') == c['input'] and fill(src, 'n') == c['intermediate']
+    assert fill(src, 'w1') == c['input'] and fill(src, 'b') == c['input']      # 名字不算数：只是带 label 的叶子
     assert fill(src, 'o') == c['output']
     assert fill(to_dot(Value(2.0, label='k') * 3), '#1') == c['constant']
-    for role in ('输入', '参数', '中间值', '输出'):
+    for role in ('输入', '中间值', '输出'):
         assert role in src
+    assert '参数' not in src and '常数' not in src                          # 图例只列出现的角色
+    w = micrograd_zh.Parameter(-3.0, label='w1')                              # 事实：它是 Parameter
+    src = to_dot(w * Value(2.0, label='x1'))
+    assert fill(src, 'w1') == c['parameter'] and fill(src, 'x1') == c['input'] and '参数' in src
     x = Value(1.0, label='x')
     src = to_dot((x * Value(2.0, label='w')), params=[x])       # 明确给出参数 (explicit params)
     assert fill(src, 'x') == c['parameter'] and fill(src, 'w') == c['input']
@@ -164,7 +169,7 @@ def test_max_nodes_keeps_those_nearest_the_output():
     src = to_dot(chain(100), max_nodes=10)
     assert src.count('shape=record') == 10
     assert '共 201 个' in src and 'of 201' in src
-    assert 'label="{ x |' not in src                           # 输入离输出最远，没画
+    assert 'label="x |' not in src                           # 输入离输出最远，没画
     assert 'style=dashed' in src
     assert to_dot(chain(100), max_nodes=None).count('shape=record') == 201
 
@@ -233,7 +238,7 @@ def test_broken_dot_falls_back_and_errors_are_one_line(isolated):
 
 
 def test_no_renderer_writes_dot_and_says_how_to_install(monkeypatch, tmp_path):
-    monkeypatch.setattr(viz, 'find_renderers', lambda: [])
+    monkeypatch.setattr(render, 'find_renderers', lambda: [])
     g = draw_dot(lecture_neuron())
     with pytest.raises(RendererNotFoundError) as info:
         g.save(tmp_path / 'neuron.svg')
@@ -248,12 +253,16 @@ def test_no_renderer_writes_dot_and_says_how_to_install(monkeypatch, tmp_path):
 
 
 def test_save_dot_needs_no_renderer(monkeypatch, tmp_path):
-    monkeypatch.setattr(viz, 'find_renderers', lambda: [])
+    monkeypatch.setattr(render, 'find_renderers', lambda: [])
     g = draw_dot(lecture_neuron())
     assert g.save(tmp_path / 'g.dot') == str(tmp_path / 'g.dot')
     assert (tmp_path / 'g.dot').read_text(encoding='utf-8') == g.source
-    with pytest.raises(ValueError, match='.png'):
+    with pytest.raises(ValueError, match=r"\.jpg") as info:
+        g.save(tmp_path / 'g.jpg')
+    assert '.png' in str(info.value) and '\n' not in str(info.value)
+    with pytest.raises(RendererNotFoundError):                  # PNG 要渲染器：照样写出 g.dot
         g.save(tmp_path / 'g.png')
+    assert not (tmp_path / 'g.png').exists()
 
 
 @needs_renderer
@@ -269,7 +278,7 @@ def test_svg_parses_and_contains_the_numbers(tmp_path):
 
 @needs_renderer
 def test_svg_keeps_chinese_and_the_font_list():
-    w = Value(1.0, label='权重 甲')
+    w = micrograd_zh.Parameter(1.0, label='权重 甲')
     svg = draw_dot(w * Value(2.0, label='a&lt;b')).svg()
     ET.fromstring(svg.encode('utf-8'))
     assert '>权重 甲<' in svg and '参数 (parameter)' in svg and '>a&amp;lt;b<' in svg
