@@ -58,6 +58,24 @@ def test_draw_svg(capsys, tmp_path):
     assert svg.lstrip().startswith('<?xml') and '0.7071' in svg and '-1.5000' in svg.replace('&#45;', '-')
 
 
+@needs_renderer
+def test_draw_png_from_the_command_line(tmp_path):
+    """micrograd-zh draw "a*b" --set a=2 b=3 -o g.png 写出真的 PNG（在另一个进程里，和用户一样）。"""
+    from browser import distinct_colours
+    target = tmp_path / 'g.png'
+    done = subprocess.run([sys.executable, '-m', 'micrograd_zh', 'draw', 'a*b', '--set', 'a=2', 'b=3',
+                           '-o', str(target)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == str(target)
+    assert target.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n' and distinct_colours(target) > 20
+
+
+def test_draw_unknown_suffix_is_one_line_exit_2(capsys, tmp_path):
+    code, out, err = run(capsys, 'draw', 'a*b', '--set', 'a=2', 'b=3', '-o', str(tmp_path / 'g.bmp'))
+    assert code == 2 and out == '' and len(err.strip().splitlines()) == 1 and '.bmp' in err
+    assert not list(tmp_path.iterdir())
+
+
 def test_draw_without_renderer_writes_dot_and_exits_1(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(render, 'find_renderers', lambda: [])
     code, out, err = run(capsys, 'draw', *NEURON, '-o', str(tmp_path / 'n.svg'))
