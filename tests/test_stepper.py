@@ -135,3 +135,42 @@ def test_stepper_runs_in_headless_chromium(tmp_path):
         assert distinct_colours(shot) > 20                                  # 不是一片空白 (not blank)
         shots.append(png_pixels(shot)[0])
     assert shots[0] != shots[1]                                             # 两步看起来不同
+
+
+HOSTILE = ['<!--<script>', '</script><script>document.body.setAttribute("data-pwned","1")</script>',
+           '<img src=x onerror="document.body.setAttribute(\'data-pwned\',\'2\')">', '"\'`', 'a\x00b\nc\x1b',
+           '\u2028', ']]><svg onload="document.body.setAttribute(\'data-pwned\',\'3\')">', '&lt;&#x3c;']
+
+
+def hostile_graph():
+    leaves = [Value(float(i + 1), label=label) for i, label in enumerate(HOSTILE)]
+    out = micrograd_zh.add_n([leaf * 2 for leaf in leaves])
+    out.label = '<!--<script>'
+    return out
+
+
+@needs_renderer
+def test_hostile_labels_stay_data(tmp_path):
+    page = open(backward_steps(hostile_graph(), tmp_path / 's.html'), encoding='utf-8').read()
+    assert page.count('<script') == 2 and page.count('</script>') == 2     # 只有我们自己的两个
+    assert '<!--' not in page.split('<script id="steps"')[1].split('</script>')[0]
+    assert '\x00' not in page and '\x1b' not in page
+    data = json.loads(re.search(r'<script id="steps" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
+    assert any('a\\x00b\\nc\\x1b' in step['text'] for step in data['steps'])   # 读回来是可见的转义
+
+
+@needs_renderer
+@needs_chromium
+def test_hostile_labels_page_still_steps_in_chromium_and_nothing_runs(tmp_path):
+    path = backward_steps(hostile_graph(), tmp_path / 'steps.html')
+    url = 'file://' + os.path.abspath(path)
+    steps = 1 + len(HOSTILE) + 1                                      # 起点、8 个 *、1 个 Σ
+    for k, budget in ((0, ()), (3, ()), (steps - 1, ())):
+        dom = run_chromium(tmp_path, f'{url}#step={k}', '--dump-dom', *budget)
+        body = re.search(r'<body[^>]*>', dom).group(0)
+        assert 'pwned' not in body                                     # 注入的代码没有运行
+        assert page_state(dom)[0] == k                                 # 页面的脚本在运行：走到了第 k 步
+    dom = run_chromium(tmp_path, url + '#play', '--dump-dom', '--virtual-time-budget=60000')
+    assert page_state(dom)[0] == steps - 1 and 'pwned' not in re.search(r'<body[^>]*>', dom).group(0)
+    assert '<img' not in dom
