@@ -79,7 +79,7 @@ def as_root(root, who, foreign=True):
     if isinstance(root, (list, tuple)):
         hint_zh, hint_en = f'；一次一个，如 {who}(values[0])', f'; pass one at a time, e.g. {who}(values[0])'
     raise TypeError(f'{who} 的 root 必须是 Value（计算的结果），而不是 {kind} {_show(root)}{hint_zh} '
-                    f'({who} needs a Value, the result of a computation, got {kind} {_show(root)}{hint_en})')
+                    f"({who}'s root must be a Value, the result of a computation, got {kind} {_show(root)}{hint_en})")
 
 
 def _children(node):
