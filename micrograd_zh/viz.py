@@ -436,7 +436,8 @@ class Graph:
             return {'text/plain': str(e)}
         if fmt == 'svg':
             return {'image/svg+xml': data.decode('utf-8')}
-        return {'image/png': data}
+        width = int.from_bytes(data[16:20], 'big')                # PNG 是 2 倍图：按一半的宽度显示
+        return {'image/png': data}, {'image/png': {'width': max(1, round(width / _render.PNG_SCALE))}}
 
 
 def _check_format(fmt):

@@ -107,8 +107,9 @@ def test_render_like_the_graphviz_package(pip_only, tmp_path, monkeypatch):
     out = g.render(outfile=tmp_path / 'o.png')                          # 格式看 outfile 的后缀
     assert out == str(tmp_path / 'o.png') and Path(out).read_bytes()[:8] == PNG_MAGIC
     assert (tmp_path / 'o.gv').read_text(encoding='utf-8') == g.source
-    bundle = png._repr_mimebundle_()
+    bundle, metadata = png._repr_mimebundle_()
     assert list(bundle) == ['image/png'] and bundle['image/png'][:8] == PNG_MAGIC
+    assert metadata['image/png']['width'] == round(png_size(bundle['image/png'])[0] / 2)     # 2 倍图按原大小显示
 
 
 def test_view_opens_the_file_with_the_system_viewer(pip_only, tmp_path, monkeypatch):
