@@ -22,7 +22,8 @@
 import math
 import re
 
-from .engine import Value, no_grad, topological_order
+from .engine import Value, topological_order
+from .stepper import Narration
 from .viz import Graph, fmt, node_names, to_dot
 
 __all__ = ['edges', 'gradients', 'backward_assign', 'backward_in_order', 'first_reached', 'backward_recursive',
@@ -125,13 +126,6 @@ def first_split(root, right, wrong):
     return None
 
 
-class Table(str):
-    """compare() 的结果：就是 str，在 REPL 和 Jupyter 里直接显示成表格。"""
-
-    def __repr__(self):
-        return str(self)
-
-
 def _width(text):
     return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)       # 中文字符占两格
 
@@ -147,8 +141,8 @@ def compare(root, **columns):
         compare(c, 正确=gradients(c), 错误=gradients(c, backward_assign))
     """
     if not columns:
-        raise ValueError("compare 至少要一列梯度，如 正确=gradients(root) "
-                         "(compare needs at least one column of gradients, e.g. right=gradients(root))")
+        raise ValueError("compare 至少要一列梯度，如 compare(root, 正确=gradients(root)) "
+                         "(compare needs at least one column of gradients, e.g. compare(root, right=gradients(root)))")
     order = topological_order(root)
     names = node_names(order)
     titles = list(columns)
@@ -159,7 +153,7 @@ def compare(root, **columns):
         rows.append([names[node]] + [fmt(columns[t].get(node, 0.0)) + (' ←' if splits.get(t) is node else '')
                                      for t in titles])
     widths = [max(_width(r[i]) for r in rows) + 2 for i in range(len(titles) + 1)]
-    return Table('\n'.join(''.join(_cell(text, w) for text, w in zip(r, widths)).rstrip() for r in rows))
+    return Narration('\n'.join(''.join(_cell(text, w) for text, w in zip(r, widths)).rstrip() for r in rows))
 
 
 _MARK = '#dc2626'
