@@ -1,8 +1,8 @@
-"""第 10–12 章的图 (pictures of chapters 10–12)：误区实验室 (misconception lab) 的每个误区一张。
+"""第 10 章和第 12 章的图 (pictures of chapters 10 and 12)：矩阵一章的小网络，误区实验室的每个误区一张。
 
 由 docs/make_pictures.py 调用（python docs/make_pictures.py lab），也可以单独运行：
     python docs/lab_pictures.py
-图里的数字都由 micrograd_zh.lab 里与第 12 章相同的函数算出。中文标题需要中文字体，
+每张图都由运行那一章的全部代码块得到，图里的数就是页面上的数。中文标题需要中文字体，
 例如 Debian/Ubuntu 的 fonts-noto-cjk；没有时只写英文。
 """
 
@@ -50,10 +50,19 @@ def _finish(plt, fig, ax, name, xlabel, ylabel, title):
     plt.close(fig)
 
 
+def _quiet_namespace(name):
+    with contextlib.redirect_stdout(io.StringIO()):      # 页面上的 print 不必出现在这里
+        return page_namespace(name)
+
+
+def matrices():
+    """第 10 章：2 个样本的小网络的计算图，每个 w2 有两条边。"""
+    _quiet_namespace('10-matrices.md')['small_picture'].save(str(IMG / '10-two-samples.svg'))
+
+
 def misconceptions():
     """第 12 章：三张并排的计算图和三张曲线图，数据来自运行第 12 章的代码。"""
-    with contextlib.redirect_stdout(io.StringIO()):      # 页面上的 print 不必出现在这里
-        ns = page_namespace('12-misconceptions.md')
+    ns = _quiet_namespace('12-misconceptions.md')
     pyplot()                                             # 先设好字体，t() 才知道有没有中文字体
     for name in ('assign', 'order', 'twice'):
         ns[f'{name}_picture'].save(str(IMG / f'12-{name}.svg'))
@@ -85,7 +94,7 @@ def misconceptions():
             t('评估时建的图会一直留着', 'graphs built during evaluation stay alive'))
 
 
-PICTURES = {'misconceptions': misconceptions}
+PICTURES = {'matrices': matrices, 'misconceptions': misconceptions}
 
 
 def main():

@@ -180,7 +180,7 @@ def draw_panels(root, mark=None, **panels):
 
 
 # ---------------------------------------------------------------- 训练里的误区 (bugs in the training loop)
-LINE = ([1.0, 2.0, 3.0], [3.0, 5.0, 7.0])        # y = 2x + 1，第 2 章的三个点
+LINE = ([1.0, 2.0, 3.0], [3.0, 5.0, 7.0])        # y = 2x + 1，梯度下降那一章的三个点
 
 
 def fit_line(steps=30, lr=0.05, zero_grad=True, descend=True):
