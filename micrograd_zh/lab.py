@@ -8,6 +8,8 @@
     first_reached(root)             一种常见的错误顺序：深度优先，第一次走到就处理（前序 preorder）
     backward_recursive(root)        不排序，沿每条路径递归 (recursion)：共享的节点被处理好几次
 
+两张例图 reuse_graph()（b = a + a，c = b + b）和 two_paths_graph()（L = b·c，c = b + k），
+
 比较和画图：
 
     gradients(root, backward, times)   清零整张图，跑 times 次 backward，返回 {节点: grad}
@@ -27,7 +29,8 @@ from .stepper import Narration
 from .viz import Graph, fmt, node_names, to_dot
 
 __all__ = ['edges', 'gradients', 'backward_assign', 'backward_in_order', 'first_reached', 'backward_recursive',
-           'first_split', 'compare', 'draw_panels', 'fit_line', 'fit_xor', 'graph_size']
+           'labelled', 'reuse_graph', 'two_paths_graph', 'first_split', 'compare', 'draw_panels', 'fit_line', 'fit_xor',
+           'graph_size']
 
 
 # ---------------------------------------------------------------- 每条边的局部导数 (local derivative per edge)
@@ -66,7 +69,7 @@ def backward_assign(root):
     """错误 (bug)：链式法则的那一行写成 `=` 而不是 `+=`。
 
     顺序是对的（逆拓扑序），但一个节点被几条边用到时，每条边都把它的 grad 覆盖掉，只剩最后一条边的贡献。
-    早期 micrograd 就是这样（karpathy/micrograd#2），讲座里 b = a + a 的例子也演示了它。
+    Karpathy 的讲座里反向传播起初就是这样写的，b = a + a 算出 a.grad = 1（应为 2）才发现。
     """
     root.grad = 1.0
     for node in reversed(topological_order(root)):
@@ -101,7 +104,7 @@ def first_reached(root):
 
 
 def backward_recursive(root):
-    """错误 (bug)：不排序，每个节点做完 _backward() 就递归到每个子节点（karpathy/micrograd#21、#64）。
+    """错误 (bug)：不排序，每个节点做完 _backward() 就递归到每个子节点（micrograd 的第一版，karpathy/micrograd#2、#64）。
 
     共享的节点有几条路径就被处理几次，每次都把它当时的 grad 再传一遍。只用于小图（递归）。
     """
@@ -111,6 +114,28 @@ def backward_recursive(root):
             visit(child)
     root.grad = 1.0
     visit(root)
+
+
+# ---------------------------------------------------------------- 两张例图 (two example graphs)
+def labelled(value, label):
+    """给 value 起名字 (label)，返回它自己：b = labelled(a + a, 'b')。"""
+    value.label = label
+    return value
+
+
+def reuse_graph():
+    """b = a + a，c = b + b（a = 2）：a 经四条路径到达 c，∂c/∂a = 4。返回 c。"""
+    a = Value(2.0, label='a')
+    b = labelled(a + a, 'b')
+    return labelled(b + b, 'c')
+
+
+def two_paths_graph():
+    """a = 3，k = 1；b = a + a，c = b + k，L = b·c：b 经两条长短不同的路径到达 L。返回 L。"""
+    a, k = Value(3.0, label='a'), Value(1.0, label='k')
+    b = labelled(a + a, 'b')
+    c = labelled(b + k, 'c')
+    return labelled(b * c, 'L')
 
 
 # ---------------------------------------------------------------- 比较 (compare)

@@ -10,20 +10,16 @@ from micrograd_zh import lab
 
 
 def reuse():
-    a = Value(2.0, label='a')
-    b = a + a
-    b.label = 'b'
-    c = b + b
-    c.label = 'c'
-    return a, b, c
+    c = lab.reuse_graph()
+    b = c._prev[0]
+    return b._prev[0], b, c
 
 
 def two_paths():
     """b 经两条长短不同的路径到达 L：L = b·c，c = b + k，b = a + a。"""
-    a, k = Value(3.0, label='a'), Value(1.0, label='k')
-    b = a + a
-    c = b + k
-    L = b * c
+    L = lab.two_paths_graph()
+    b, c = L._prev
+    a, k = b._prev[0], c._prev[1]
     return a, k, b, c, L
 
 

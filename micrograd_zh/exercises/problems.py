@@ -8,6 +8,8 @@ import random
 import statistics
 
 from ..engine import Value, gradcheck, no_grad, topological_order
+from ..lab import (backward_assign, backward_in_order, backward_recursive, first_reached, labelled, reuse_graph,
+                   two_paths_graph)
 from ..viz import fmt
 from .checking import Exercise, as_number, close, correct, function, mistake, named, not_a, number
 
@@ -359,13 +361,8 @@ def check_chain(answer):
 def lecture_graph():
     """讲座的第一张图：L = (a·b + c)·f。"""
     a, b, c, f = Value(2.0, label='a'), Value(-3.0, label='b'), Value(10.0, label='c'), Value(-2.0, label='f')
-    e = a * b
-    e.label = 'e'
-    d = e + c
-    d.label = 'd'
-    L = d * f
-    L.label = 'L'
-    return L
+    d = labelled(labelled(a * b, 'e') + c, 'd')
+    return labelled(d * f, 'L')
 
 
 def _grads_by_label(root):
@@ -406,11 +403,8 @@ NEURON = {'x1': 2.0, 'x2': 0.0, 'w1': -3.0, 'w2': 1.0, 'b': 6.8813735870195432}
 def neuron_graph():
     """讲座里的神经元：o = tanh(x1·w1 + x2·w2 + b)。返回 (o, n, 叶子的 dict)。"""
     v = {k: Value(x, label=k) for k, x in NEURON.items()}
-    n = v['x1'] * v['w1'] + v['x2'] * v['w2'] + v['b']
-    n.label = 'n'
-    o = n.tanh()
-    o.label = 'o'
-    return o
+    n = labelled(v['x1'] * v['w1'] + v['x2'] * v['w2'] + v['b'], 'n')
+    return labelled(n.tanh(), 'o')
 
 
 def _neuron_right():
@@ -479,31 +473,11 @@ def check_reuse(answer):
 # ---------------------------------------------------------------- 自己写 backward
 def _backward_graphs():
     """几张小图，检查学习者的 backward：都由同样的代码建两份，一份给引擎，一份给学习者。"""
-    def reuse_twice():
-        a = Value(2.0, label='a')
-        b = a + a
-        b.label = 'b'
-        c = b + b
-        c.label = 'c'
-        return c
-
-    def two_paths():
-        a, k = Value(3.0, label='a'), Value(1.0, label='k')
-        b = a + a
-        b.label = 'b'
-        c = b + k
-        c.label = 'c'
-        L = b * c
-        L.label = 'L'
-        return L
-
     def leaf_twice():
         x, y = Value(0.5, label='x'), Value(-1.5, label='y')
-        q = (x * y).tanh() + x.exp()
-        q.label = 'q'
-        return q
-    return {'b = a + a, c = b + b': reuse_twice, '讲座的图 (lecture graph)': lecture_graph,
-            'L = b·c, c = b + k': two_paths, '讲座的神经元 (lecture neuron)': neuron_graph,
+        return labelled((x * y).tanh() + x.exp(), 'q')
+    return {'b = a + a, c = b + b': reuse_graph, '讲座的图 (lecture graph)': lecture_graph,
+            'L = b·c, c = b + k': two_paths_graph, '讲座的神经元 (lecture neuron)': neuron_graph,
             'q = tanh(x·y) + eˣ': leaf_twice}
 
 
@@ -514,7 +488,6 @@ def _run(build, backward):
 
 
 def _typical_backward_mistakes():
-    from ..lab import backward_assign, backward_in_order, backward_recursive, first_reached
     return [
         (backward_assign, '你用了 = 而不是 +=：一个节点被几条边用到时，只留下了最后一条边的贡献。'),
         (lambda r: backward_in_order(r, topological_order(r)),
