@@ -8,7 +8,8 @@
     first_reached(root)             一种常见的错误顺序：深度优先，第一次走到就处理（前序 preorder）
     backward_recursive(root)        不排序，沿每条路径递归 (recursion)：共享的节点被处理好几次
 
-两张例图 reuse_graph()（b = a + a，c = b + b）和 two_paths_graph()（L = b·c，c = b + k），
+例图 (example graphs)：reuse_graph()（b = a + a，c = b + b）、two_paths_graph()（L = b·c，c = b + k）；
+labelled(value, 名字) 给节点起名字并返回它。
 
 比较和画图：
 
