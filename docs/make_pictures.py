@@ -197,6 +197,11 @@ def demo_pictures():
     _demo('init_compare', IMG)
 
 
+def lab_pictures():
+    """第 10–12 章（矩阵、练习、误区实验室）：由 docs/lab_pictures.py 画。"""
+    _python(str(DOCS / 'lab_pictures.py'))
+
+
 PICTURES = {
     'neuron': neuron,
     'forward-graph': forward_graph,
@@ -207,6 +212,7 @@ PICTURES = {
     'finite-difference': finite_difference,
     'losses': losses,
     'optimizers': optimizers,
+    'lab': lab_pictures,
 }
 
 
