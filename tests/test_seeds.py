@@ -98,13 +98,16 @@ def run_single_threaded(name, *argv):
 
 def test_e03_two_layer_numpy():
     pytest.importorskip('numpy')
-    out = run_single_threaded('e03_two_layer_numpy', '--iters', '1')
+    pytest.importorskip('torch')
+    out = run_single_threaded('e03_two_layer_numpy', '--iters', '1', '--torch')
     lines = re.findall(r'^(\d+) (\S+)  (\S+)', out, re.M)
     assert [int(t) for t, _, _ in lines] == list(range(500))
     numpy_losses = [float(v) for _, _, v in lines]
     assert float(lines[0][1]) == pytest.approx(numpy_losses[0], rel=1e-12)     # micrograd_zh 的第 0 步
     assert numpy_losses[-1] < 1e-3 < 1e6 < numpy_losses[0]                       # 从几千万降到很小
     in_doc(f'{numpy_losses[0]:.6g} → {numpy_losses[-1]:.6g}')
+    assert numbers_after(out, '与 numpy 的最大相对差 (max rel diff)') < 1e-12
+    assert numbers_after(out.split('PyTorch (float64, autograd)')[1], '最大相对差 (max rel diff)') < 1e-12
 
 
 def test_e04_without_torch_says_so(capsys, monkeypatch):

@@ -10,6 +10,7 @@ x、y、W1、W2 全是标准正态随机数。micrograd_zh 一步要建约 650 �
 
 import random
 
+from _seeds import parser
 from micrograd_zh import Value, dot
 from micrograd_zh.losses import sse
 
@@ -18,15 +19,21 @@ LR, ITERATIONS = 1e-6, 500
 DEFAULT_ITERS = 5
 
 
-def add_arguments(p):
+def start(description, how, argv):
+    """e03、e04 开头相同的几步：命令行、数据、打印设置、在 micrograd_zh 上训练。
+
+    返回 (args, 步数, (x, y, W1, W2), micrograd_zh 每步的损失)。
+    """
+    p = parser(description)
     p.add_argument('--iters', type=int, default=DEFAULT_ITERS,
                    help=f'micrograd_zh 跑几步 (iterations on micrograd_zh)，默认 {DEFAULT_ITERS}（每步约 2 秒）')
     p.add_argument('--full', action='store_true',
                    help=f'micrograd_zh 也跑满博客的 {ITERATIONS} 步，约 15 分钟 (all {ITERATIONS} iterations, about 15 min)')
-
-
-def iterations(args):
-    return ITERATIONS if args.full else min(args.iters, ITERATIONS)
+    args = p.parse_args(argv)
+    steps = ITERATIONS if args.full else min(args.iters, ITERATIONS)
+    data = make_data(args.seed)
+    print(f'N={N}, D_in={D_IN}, H={H}, D_out={D_OUT}，lr {LR:g}，平方误差和，{how}；micrograd_zh 跑 {steps} 步')
+    return args, steps, data, micrograd_losses(*data, steps)
 
 
 def make_data(seed):
@@ -84,3 +91,19 @@ def torch_losses(torch, x, y, w1, w2, steps):
 
 def rel_diff(a, b):
     return abs(a - b) / abs(b)
+
+
+def table(ours, theirs, name):
+    """像博客那样每步打印一行“t 损失”：micrograd_zh 在前，另一种实现 (name) 在后，再加相对差。
+
+    theirs 为 None（numpy / PyTorch 不可用）时只打印 micrograd_zh 的几行。返回前几步的最大相对差。
+    """
+    if theirs is None:
+        for t, loss in enumerate(ours):
+            print(f'{t} {loss!r}')
+        return None
+    print(f't  micrograd_zh 的损失 (loss)  {name} 的损失  相对差 (rel diff)')
+    for t, loss in enumerate(theirs):
+        mine = f'{ours[t]!r}  {loss!r}  {rel_diff(ours[t], loss):.1e}' if t < len(ours) else f'-  {loss!r}'
+        print(f'{t} {mine}')
+    return max(rel_diff(a, b) for a, b in zip(ours, theirs))

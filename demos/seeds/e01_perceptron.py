@@ -18,7 +18,7 @@
 import math
 import random
 
-from _seeds import parser, run, want_numpy, want_torch
+from _seeds import parser, run, torch_line, want_numpy, want_torch
 from micrograd_zh import Value
 from micrograd_zh.optim import SGD
 from micrograd_zh.train import evaluate
@@ -111,8 +111,7 @@ def main(argv=None):
                 opt.zero_grad()
                 ((w * x + b - y) ** 2).backward()
                 opt.step()
-        print(f'PyTorch (float64): w = {w.item()!r}  b = {b.item()!r}；与 micrograd_zh 的差 (diff) '
-              f'{max(abs(w.item() - rows[-1][0]), abs(b.item() - rows[-1][1])):.1e}')
+        torch_line('float64', w.item(), b.item(), rows[-1][0], rows[-1][1])
     return 0
 
 

@@ -21,7 +21,7 @@ optim.SGD(momentum=0.9) 与 MindSpore 的 Momentum 是同一个公式 v = 0.9·v
 
 import random
 
-from _seeds import parser, pyplot, run, save, t, want_torch
+from _seeds import draw_fit, parser, pyplot, run, save, t, torch_line, want_torch
 from micrograd_zh import Neuron
 from micrograd_zh.losses import mse
 from micrograd_zh.optim import SGD
@@ -87,9 +87,7 @@ def main(argv=None):
             topt.zero_grad()
             torch.nn.functional.mse_loss(net(tx[batch]), ty[batch]).backward()
             topt.step()
-        tw, tb = net.weight.item(), net.bias.item()
-        print(f'PyTorch (float64, SGD momentum 0.9): w = {tw!r}，b = {tb!r}；与 micrograd_zh 的差 (diff) '
-              f'{max(abs(tw - w), abs(tb - b)):.1e}')
+        torch_line('float64, SGD momentum 0.9', net.weight.item(), net.bias.item(), w, b)
 
     plt = pyplot()
     if plt is None:
@@ -98,10 +96,7 @@ def main(argv=None):
     for ax, (title, (wv, bv)) in zip(axes, ((t('训练前', 'before training'), (w0, 0.0)),
                                             (t('训练后', 'after training'), (w, b)))):
         ax.axis([-10, 10, -20, 25])
-        ax.scatter(X, Y, color='red', s=5, label=t('训练数据', 'training data'))
-        ax.plot([-10, 10], [-10 * wv + bv, 10 * wv + bv], color='blue', label=f'y = {wv:.3f}x + {bv:.3f}')
-        ax.set_title(title)
-        ax.legend(loc='upper left')
+        draw_fit(ax, X, Y, wv, bv, [-10, 10], title, s=5)
     save(plt, fig, args.out, 'linearnet.png')
     return 0
 

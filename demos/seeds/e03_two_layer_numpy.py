@@ -16,7 +16,7 @@ grad_W1 = xᵀ·grad_h；学习率 1e-6，500 步，每步打印 t 和损失。
 一路降到很小。--torch 时另外用 PyTorch 自动求导跑一遍（见 e04_two_layer_torch.py）。
 """
 
-from _seeds import parser, run, want_numpy, want_torch
+from _seeds import run, want_numpy, want_torch
 import _two_layer as tl
 
 
@@ -40,27 +40,14 @@ def numpy_losses(np, x, y, w1, w2, steps):
 
 
 def main(argv=None):
-    p = parser('numpy 两层 ReLU 网络，手写反向传播 (the post\'s numpy two-layer network)')
-    tl.add_arguments(p)
-    args = p.parse_args(argv)
-    steps = tl.iterations(args)
-    x, y, w1, w2 = tl.make_data(args.seed)
-    print(f'N={tl.N}, D_in={tl.D_IN}, H={tl.H}, D_out={tl.D_OUT}，lr {tl.LR:g}，平方误差和；'
-          f'micrograd_zh 跑 {steps} 步，博客的 numpy 程序跑 {tl.ITERATIONS} 步')
-    ours = tl.micrograd_losses(x, y, w1, w2, steps)
+    args, steps, (x, y, w1, w2), ours = tl.start('numpy 两层 ReLU 网络，手写反向传播 (the post\'s numpy two-layer '
+                                                 'network)', f'博客的 numpy 程序跑 {tl.ITERATIONS} 步', argv)
     np = want_numpy('博客的 numpy 程序', "the post's numpy program")
     theirs = numpy_losses(np, x, y, w1, w2, tl.ITERATIONS) if np is not None else None
 
-    print('t  micrograd_zh 的损失 (loss)  numpy 的损失  相对差 (rel diff)')
-    for t in range(tl.ITERATIONS if theirs else steps):
-        mine = f'{ours[t]!r}' if t < steps else '-'
-        line = f'{t} {mine}'
-        if theirs:
-            line += f'  {theirs[t]!r}' + (f'  {tl.rel_diff(ours[t], theirs[t]):.1e}' if t < steps else '')
-        print(line)
+    worst = tl.table(ours, theirs, 'numpy')
     summary = f'结果 (result): micrograd_zh 前 {steps} 步的损失 {ours[0]:.6g} → {ours[-1]:.6g}'
     if theirs:
-        worst = max(tl.rel_diff(a, b) for a, b in zip(ours, theirs))
         summary += (f'，与 numpy 的最大相对差 (max rel diff) {worst:.1e}；numpy 第 {tl.ITERATIONS - 1} 步的损失 '
                     f'{theirs[-1]:.6g}')
     print(summary)

@@ -16,7 +16,7 @@ micrograd_zh 一步约 2 秒，默认只跑前 5 步，--full 跑满 500 步（�
   用 float32 时两者的相对差在 1e-6 量级，损失曲线看起来一样。
 """
 
-from _seeds import parser, run, want_torch
+from _seeds import run, want_torch
 import _two_layer as tl
 
 
@@ -33,19 +33,12 @@ def post_shape_error(torch, x, w1, w2):
 
 
 def main(argv=None):
-    p = parser('PyTorch 版两层网络：自动求导 (the post\'s PyTorch autograd twin)')
-    tl.add_arguments(p)
-    args = p.parse_args(argv)
-    steps = tl.iterations(args)
-    x, y, w1, w2 = tl.make_data(args.seed)
-    print(f'N={tl.N}, D_in={tl.D_IN}, H={tl.H}, D_out={tl.D_OUT}，lr {tl.LR:g}，平方误差和，'
-          f'自动求导 (autograd)；micrograd_zh 跑 {steps} 步')
-    ours = tl.micrograd_losses(x, y, w1, w2, steps)
+    args, steps, (x, y, w1, w2), ours = tl.start('PyTorch 版两层网络：自动求导 (the post\'s PyTorch autograd twin)',
+                                                 '自动求导 (autograd)', argv)
 
     torch = want_torch(args)
     if torch is None:
-        for t, loss in enumerate(ours):
-            print(f'{t} {loss!r}')
+        tl.table(ours, None, 'PyTorch')
         print(f'结果 (result): micrograd_zh 前 {steps} 步的损失 {ours[0]:.6g} → {ours[-1]:.6g}'
               + ('' if args.torch else '；加 --torch 与 PyTorch 并排对比 (add --torch to compare)'))
         return 0
@@ -55,11 +48,7 @@ def main(argv=None):
           f'RuntimeError: {message}')
     print(f'改成 y = torch.randn(N, D_out) 之后，同一份数据和权重 (same data and weights)，float64：')
     theirs = tl.torch_losses(torch, x, y, w1, w2, tl.ITERATIONS)
-    print('t  micrograd_zh 的损失 (loss)  PyTorch 的损失  相对差 (rel diff)')
-    for t, loss in enumerate(theirs):
-        mine = f'{ours[t]!r}  {loss!r}  {tl.rel_diff(ours[t], loss):.1e}' if t < steps else f'-  {loss!r}'
-        print(f'{t} {mine}')
-    worst = max(tl.rel_diff(a, b) for a, b in zip(ours, theirs))
+    worst = tl.table(ours, theirs, 'PyTorch')
     print(f'结果 (result): micrograd_zh 前 {steps} 步的损失 {ours[0]:.6g} → {ours[-1]:.6g}，与 PyTorch 的最大相对差 '
           f'(max rel diff) {worst:.1e}；PyTorch 第 {tl.ITERATIONS - 1} 步的损失 {theirs[-1]:.6g}')
     return 0

@@ -17,14 +17,34 @@ nn.MSELoss，SGD lr 0.2，100 步整批梯度下降；每 10 步（t = 0, 10, ..
 网页把 'r-' 等引号换成了弯引号 ‘r-‘，照抄也会 SyntaxError。打印的 loss 是这一步更新之前的损失。
 """
 
+import math
 import random
 
-from _seeds import parser, pytorch_linear_init, pyplot, run, save, set_layer, t, want_torch
+from _seeds import parser, pyplot, run, save, t, want_torch
 from micrograd_zh import MLP, no_grad
 from micrograd_zh.losses import mse
 from micrograd_zh.optim import SGD
 
 N, HIDDEN, LR, STEPS, EVERY = 100, 10, 0.2, 100, 10
+
+
+def pytorch_linear_init(nin, nout, rng):
+    """按 PyTorch nn.Linear 的默认规则抽一层的权重：w 和 b 都来自 U(-1/√nin, 1/√nin)。
+
+    （nn.Linear 用 kaiming_uniform_(a=√5)，算下来的边界正好是 1/√nin。）返回 (W, b)，W 是 nout 行 nin 列。
+    随机数来自 rng (random.Random)：与 PyTorch 的随机数不同，只是分布相同。
+    """
+    bound = 1.0 / math.sqrt(nin)
+    return ([[rng.uniform(-bound, bound) for _ in range(nin)] for _ in range(nout)],
+            [rng.uniform(-bound, bound) for _ in range(nout)])
+
+
+def set_layer(layer, W, b):
+    """把 micrograd_zh 的一层 (Layer) 的权重设成 W（nout 行 nin 列），偏置设成 b。"""
+    for neuron, row, bias in zip(layer.neurons, W, b):
+        for w, v in zip(neuron.w, row):
+            w.data = v
+        neuron.b.data = bias
 
 
 def our_setup(seed):
@@ -91,9 +111,8 @@ def main(argv=None):
     else:
         tx, ty, net = post_setup(torch)
         x, y = tx.flatten().tolist(), ty.flatten().tolist()
-        weights = (net[0].weight, net[0].bias, net[2].weight, net[2].bias)
+        weights = tuple(p.detach().tolist() for p in (net[0].weight, net[0].bias, net[2].weight, net[2].bias))
         print('数据和初始权重与博客完全相同：torch.manual_seed(1) 之后按博客的顺序造出 (the post\'s exact data and weights)')
-        weights = tuple(w.detach().tolist() for w in weights)
         theirs = torch_train(torch, tx, ty, net)
 
     frames, model = micrograd_train(x, y, weights)

@@ -18,7 +18,7 @@ b 每步只走剩余误差的 2%，要三百来步才到位（0.98³⁰⁰ ≈ 0
 
 import random
 
-from _seeds import parser, plot_loss, pyplot, run, save, t, want_torch
+from _seeds import draw_fit, parser, plot_loss, pyplot, run, save, t, torch_line, want_torch
 from micrograd_zh import Value, no_grad
 from micrograd_zh.losses import mse
 
@@ -107,17 +107,14 @@ def main(argv=None):
             opt.zero_grad()
             torch.nn.functional.mse_loss(tw * x + tb, y).backward()
             opt.step()
-        print(f'PyTorch (float64): w = {tw.item()!r}，b = {tb.item()!r}；与 micrograd_zh 的差 (diff) '
-              f'{max(abs(tw.item() - w), abs(tb.item() - b)):.1e}')
+        torch_line('float64', tw.item(), tb.item(), w, b)
 
     plt = pyplot()
     if plt is None:
         return 0
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    axes[0].scatter([p[0] for p in points], [p[1] for p in points], s=3, alpha=0.5, label=t('数据', 'data'))
-    axes[0].plot([-10, 10], [-10 * w + b, 10 * w + b], 'r', label=f'y = {w:.3f}x + {b:.3f}')
-    axes[0].legend()
-    axes[0].set_title(t('数据与拟合直线', 'data and fitted line'))
+    draw_fit(axes[0], [p[0] for p in points], [p[1] for p in points], w, b, [-10, 10],
+             t('数据与拟合直线', 'data and fitted line'), s=3, alpha=0.5)
     plot_loss(axes[1], [r[0] for r in ours], t('每次更新后的 MSE', 'MSE after each update'))
     save(plt, fig, args.out, 'tf2_gd.png')
     return 0

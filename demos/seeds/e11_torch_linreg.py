@@ -16,7 +16,7 @@
 
 import random
 
-from _seeds import parser, pyplot, run, save, t, want_torch
+from _seeds import draw_fit, parser, pyplot, run, save, torch_line, want_torch
 from micrograd_zh import Value
 from micrograd_zh.losses import mse
 
@@ -61,18 +61,13 @@ def main(argv=None):
             tloss.backward()
             tw.data -= LR * tw.grad.data
             tb.data -= LR * tb.grad.data
-        print(f'PyTorch (float64): w = {tw.item()!r}，b = {tb.item()!r}；与 micrograd_zh 的差 (diff) '
-              f'{max(abs(tw.item() - w.data), abs(tb.item() - b.data)):.1e}')
+        torch_line('float64', tw.item(), tb.item(), w.data, b.data)
 
     plt = pyplot()
     if plt is None:
         return 0
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter(xs, ys, c='r', label=t('真实值', 'true values'))
-    order = sorted(xs)
-    ax.plot(order, [x * w.data + b.data for x in order], label=t('预测值', 'predictions'))
-    ax.set_title(f'w = {w.data:.3f}, b = {b.data:.3f}')
-    ax.legend()
+    draw_fit(ax, xs, ys, w.data, b.data, [0, 1], f'w = {w.data:.3f}, b = {b.data:.3f}')
     save(plt, fig, args.out, 'torch_linreg.png')
     return 0
 

@@ -21,7 +21,7 @@ np.random.rand，即 U[0, 1)；损失是误差平方和 Σ(y - ŷ)²；没有学
 
 import random
 
-from _seeds import parser, pyplot, run, save, t, want_numpy, want_torch
+from _seeds import parser, plot_loss, pyplot, run, save, t, want_numpy, want_torch
 from micrograd_zh import Value, dot, no_grad
 from micrograd_zh.losses import sse
 from micrograd_zh.optim import SGD
@@ -123,10 +123,7 @@ def main(argv=None):
     if plt is None:
         return 0
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(range(len(losses)), losses)
-    ax.set_xlabel(t('迭代次数', 'iteration'))
-    ax.set_ylabel(t('误差平方和', 'sum of squared errors'))
-    ax.set_title(t('3-4-1 sigmoid 网络的损失曲线', 'loss of the 3-4-1 sigmoid network'))
+    plot_loss(ax, losses, t('3-4-1 sigmoid 网络的误差平方和', 'sum of squared errors of the 3-4-1 sigmoid network'))
     save(plt, fig, args.out, 'from_scratch_loss.png')
     return 0
 
