@@ -71,11 +71,12 @@ def micrograd_losses(x, y, w1, w2, steps):
     return losses
 
 
-def torch_losses(torch, x, y, w1, w2, steps):
-    """PyTorch 自动求导版：返回每步更新前的损失。"""
-    x, y = torch.tensor(x, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
-    w1 = torch.tensor(w1, dtype=torch.float64, requires_grad=True)
-    w2 = torch.tensor(w2, dtype=torch.float64, requires_grad=True)
+def torch_losses(torch, x, y, w1, w2, steps, dtype=None):
+    """PyTorch 自动求导版：返回每步更新前的损失。dtype 默认 float64；博客用的是 float32。"""
+    dtype = dtype or torch.float64
+    x, y = torch.tensor(x, dtype=dtype), torch.tensor(y, dtype=dtype)
+    w1 = torch.tensor(w1, dtype=dtype, requires_grad=True)
+    w2 = torch.tensor(w2, dtype=dtype, requires_grad=True)
     losses = []
     for _ in range(steps):
         loss = (x.mm(w1).clamp(min=0).mm(w2) - y).pow(2).sum()

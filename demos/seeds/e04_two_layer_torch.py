@@ -12,8 +12,9 @@ micrograd_zh 一步约 2 秒，默认只跑前 5 步，--full 跑满 500 步（�
   (y_pred - y) 就因为形状对不上而报错（RuntimeError）。应该是 torch.randn(N, D_out)。
   --torch 时先照博客的形状跑一次，打印 PyTorch 给出的错误信息。
 - 定义的是 learing_rate（少了一个 n），用的是 learning_rate：就算修好了形状，更新权重时也会 NameError。
-- 博客用 float32（torch.float），这里用 float64，才能和 micrograd_zh 比到 1e-15；
-  用 float32 时两者的相对差在 1e-6 量级，损失曲线看起来一样。
+- 博客用 float32（torch.float），这里用 float64，才能和 micrograd_zh 比到 1e-15。--torch 时也按博客的
+  float32 跑一遍：前几步两者的相对差约 1e-7，看不出区别；但损失降到很小以后，float32 的舍入误差
+  （约 1e-7 × 几十的中间值）比剩下的误差还大，损失就停在比 float64 高一个数量级的地方。
 """
 
 from _seeds import run, want_torch
@@ -49,6 +50,9 @@ def main(argv=None):
     print(f'改成 y = torch.randn(N, D_out) 之后，同一份数据和权重 (same data and weights)，float64：')
     theirs = tl.torch_losses(torch, x, y, w1, w2, tl.ITERATIONS)
     worst = tl.table(ours, theirs, 'PyTorch')
+    single = tl.torch_losses(torch, x, y, w1, w2, tl.ITERATIONS, dtype=torch.float32)
+    print(f'博客用的 float32：第 0 步 {single[0]!r}（相对差 {tl.rel_diff(single[0], theirs[0]):.1e}），'
+          f'第 {tl.ITERATIONS - 1} 步 {single[-1]:.3g}，而 float64 是 {theirs[-1]:.3g}（float32 的舍入让损失停在更高处）')
     print(f'结果 (result): micrograd_zh 前 {steps} 步的损失 {ours[0]:.6g} → {ours[-1]:.6g}，与 PyTorch 的最大相对差 '
           f'(max rel diff) {worst:.1e}；PyTorch 第 {tl.ITERATIONS - 1} 步的损失 {theirs[-1]:.6g}')
     return 0
