@@ -16,6 +16,7 @@ import random
 import sys
 
 import _timing as T
+import localgrad
 
 TEXT = ('gradients flow backwards through the graph. every edge keeps its local slope, and the chain rule '
         'multiplies them on the way back. a learner can follow each number by hand, then let the loop do it. '
@@ -95,8 +96,7 @@ def value_class(engine):
     if engine == T.OURS:
         from micrograd_zh import Value
         return Value
-    from localgrad import Value
-    return Value
+    return localgrad.Value
 
 
 def build(Value, weights):

@@ -12,15 +12,29 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_zh import Value
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / 'benchmarks'
-sys.path.insert(0, str(BENCH))
 
-import _timing  # noqa: E402
-import gpt  # noqa: E402
-import localgrad  # noqa: E402
-import moons  # noqa: E402
-from micrograd_zh import Value  # noqa: E402
+
+def _import_benchmarks(*names):
+    """导入 benchmarks/ 里的模块，然后把 sys.path 和 sys.modules 恢复原样：benchmarks/moons.py 与
+    demos/moons.py 同名，不能让一个挡住另一个 (so that demos' moons is not shadowed)。"""
+    path, stashed = list(sys.path), {n: sys.modules.pop(n) for n in names if n in sys.modules}
+    before = set(sys.modules)
+    sys.path.insert(0, str(BENCH))
+    try:
+        return [importlib.import_module(name) for name in names]
+    finally:
+        sys.path[:] = path
+        for name in set(sys.modules) - before:
+            if str(getattr(sys.modules[name], '__file__', '')).startswith(str(BENCH)):
+                del sys.modules[name]
+        sys.modules.update(stashed)
+
+
+_timing, gpt, localgrad, moons = _import_benchmarks('_timing', 'gpt', 'localgrad', 'moons')
 
 
 def has(name):
