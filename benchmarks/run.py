@@ -6,8 +6,9 @@
     python benchmarks/run.py --gc on           # 只测默认的 GC（省掉 gc.disable()/gc.freeze() 两种）
 
 每个工作负载是 benchmarks/ 里的一个独立脚本，也可以单独运行，说明在各自的文件开头和 benchmarks/README.md。
-一个脚本要加入这里，只需接受 --quick（和 --gc），并把它的名字加进 WORKLOADS；它若用 _timing.Report
-打印结果，它的行也会进汇总表。
+一个脚本要加入这里，把它的名字加进 WORKLOADS；它若用 _timing.Report 打印结果，它的行也会进汇总表。
+--quick 和 --gc 只传给在 --help 里列出它们的脚本：不认识 --quick 的脚本在 --quick 时跳过，
+不认识 --gc 的照常运行并说明。
 """
 
 import argparse
@@ -24,6 +25,11 @@ HERE = Path(__file__).resolve().parent
 WORKLOADS = ('moons', 'gpt', 'twolayer', 'chain', 'memory', 'viz', 'cnn')
 
 
+def options(script):
+    """脚本的 --help 文字 (the script's --help text)：看它认识哪些选项。"""
+    return subprocess.run([sys.executable, str(script), '--help'], capture_output=True, text=True).stdout
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     p = argparse.ArgumentParser(description='micrograd_zh 性能基准 (benchmarks)：依次运行每个工作负载并汇总')
@@ -36,7 +42,6 @@ def main(argv=None):
     unknown = sorted(set(chosen) - set(WORKLOADS))
     if unknown:
         p.error(f"未知的工作负载 (unknown workloads): {', '.join(unknown)}；可选 (choose from) {', '.join(WORKLOADS)}")
-    flags = (['--quick'] if args.quick else []) + (['--gc', args.gc] if args.gc else [])
     T.header('micrograd_zh 性能基准 (benchmarks): ' + ', '.join(chosen), argv)
     rows, goals, failed = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -47,6 +52,17 @@ def main(argv=None):
                 T.say(f'\n[跳过 skip] 还没有 benchmarks/{name}.py (benchmarks/{name}.py does not exist yet)')
                 continue
             T.say()
+            flags = []
+            if args.quick or args.gc:
+                known = options(script)
+                if args.quick and '--quick' not in known:
+                    T.say(f'[跳过 skip] benchmarks/{name}.py 没有 --quick (has no --quick option)')
+                    continue
+                flags = ['--quick'] if args.quick else []
+                if args.gc and '--gc' in known:
+                    flags += ['--gc', args.gc]
+                elif args.gc:
+                    T.say(f'[注意 note] benchmarks/{name}.py 没有 --gc，按它自己的方式运行 (has no --gc option)')
             code = subprocess.call([sys.executable, str(script)] + flags, env=dict(os.environ, BENCH_JSON=results))
             if code != 0:
                 failed.append(name)

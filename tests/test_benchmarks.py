@@ -142,6 +142,22 @@ def test_run_collects_the_rows_of_each_workload_into_one_summary():
     assert items[0] == 'two-layer 8x100->20->10 step' and 'viz 100-node graph to DOT' in items
 
 
+def test_run_passes_quick_only_to_a_script_that_lists_it_in_its_help(tmp_path):
+    bench = tmp_path / 'benchmarks'
+    bench.mkdir()
+    for name in ('run.py', '_timing.py'):
+        (bench / name).write_text((BENCH / name).read_text(encoding='utf-8'), encoding='utf-8')
+    script = ('import argparse\np = argparse.ArgumentParser()\n{}args = p.parse_args()\n'
+              'print("cnn ran", vars(args))\n')
+    (bench / 'cnn.py').write_text(script.format(''), encoding='utf-8')
+    out = run(bench / 'run.py', '--quick', '--only', 'cnn', timeout=120)
+    assert 'benchmarks/cnn.py 没有 --quick (has no --quick option)' in out and 'cnn ran' not in out
+    out = run(bench / 'run.py', '--only', 'cnn', '--gc', 'on', timeout=120)
+    assert "cnn ran {}" in out and 'has no --gc option' in out
+    (bench / 'cnn.py').write_text(script.format("p.add_argument('--quick', action='store_true')\n"), encoding='utf-8')
+    assert "cnn ran {'quick': True}" in run(bench / 'run.py', '--quick', '--only', 'cnn', timeout=120)
+
+
 def test_run_rejects_an_unknown_workload_in_one_line():
     result = subprocess.run([sys.executable, str(BENCH / 'run.py'), '--only', 'nope'],
                             capture_output=True, text=True, timeout=60, cwd=str(ROOT))
