@@ -151,6 +151,17 @@ def set_gc(mode):
         gc.set_threshold(int(mode[10:]), *gc.get_threshold()[1:])
 
 
+def clock():
+    """(墙钟, CPU) 两个计时器的当前读数 (wall-clock and CPU timers now)。"""
+    return time.perf_counter(), time.process_time()
+
+
+def since(start):
+    """从 start = clock() 到现在的 (墙钟秒, CPU 秒)。"""
+    wall, cpu = clock()
+    return wall - start[0], cpu - start[1]
+
+
 def train(step, warmup, steps, gc_mode):
     """用户的训练循环：先不计时地跑 warmup 步，再把 steps 步整段计时。step(k) 返回第 k 步的损失。
 
@@ -160,13 +171,13 @@ def train(step, warmup, steps, gc_mode):
     """
     set_gc(gc_mode)
     losses = [step(k) for k in range(warmup)]
-    with GcClock() as clock:
-        start, cpu = time.perf_counter(), time.process_time()
+    with GcClock() as collector:
+        start = clock()
         for k in range(warmup, warmup + steps):
             losses.append(step(k))
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        seconds, cpu = since(start)
     return {'seconds': seconds / steps, 'cpu': cpu / steps, 'losses': losses,
-            'gc_seconds': clock.seconds / steps, 'gc_runs': clock.collections / steps}
+            'gc_seconds': collector.seconds / steps, 'gc_runs': collector.collections / steps}
 
 
 def worker_main(handler):

@@ -13,7 +13,6 @@ micrograd 和 torch 只测默认的 GC。
 """
 
 import sys
-import time
 
 import _timing as T
 
@@ -36,23 +35,24 @@ def floor_node(data, prev=(), local_grads=(), _new=object.__new__):
 
 
 def floor_chain(n):
-    """下限：object.__new__ 加赋值（Python 里造对象最快的办法）、一个 tape 列表；返回 (前向秒, 反向秒)。"""
+    """下限：object.__new__ 加赋值（Python 里造对象最快的办法）、一个 tape 列表。
+    返回 (前向, 反向)，各是 (墙钟秒, CPU 秒)。"""
     _new = object.__new__
     c, y, tape = floor_node(1.0), floor_node(1.0), []
-    start = time.perf_counter()
+    start = T.clock()
     for _ in range(n):
         node = _new(FloorNode)
         node.data, node.grad, node.label = y.data * c.data, 0.0, ''
         node._prev, node._op, node._local_grads = (y, c), '*', (c.data, y.data)
         tape.append(node)
         y = node
-    middle = time.perf_counter()
+    forward, middle = T.since(start), T.clock()
     y.grad = 1.0
     for node in reversed(tape):
         upstream = node.grad
         for child, local in zip(node._prev, node._local_grads):
             child.grad += local * upstream
-    return middle - start, time.perf_counter() - middle
+    return forward, T.since(middle)
 
 
 def leaves(engine, a=1.0, b=1.0):
@@ -72,16 +72,16 @@ def leaves(engine, a=1.0, b=1.0):
 
 
 def value_chain(c, y, n):
-    """y = y * c 重复 n 次再 y.backward()：返回 (前向秒, 反向秒)；RecursionError 时反向为 None。"""
-    start = time.perf_counter()
+    """y = y * c 重复 n 次再 y.backward()：返回 (前向, 反向)，各是 (墙钟秒, CPU 秒)；RecursionError 时反向为 None。"""
+    start = T.clock()
     for _ in range(n):
         y = y * c
-    middle = time.perf_counter()
+    forward, middle = T.since(start), T.clock()
     try:
         y.backward()
     except RecursionError:
-        return middle - start, None
-    return middle - start, time.perf_counter() - middle
+        return forward, None
+    return forward, T.since(middle)
 
 
 def run(engine, n):
@@ -110,13 +110,13 @@ def worker(spec, _):
     if engine != 'floor':
         leaves(engine)                            # 先导入 (import first)，不计时
     T.set_gc(spec['gc'])
-    forward = backward = 0.0
+    forward, backward = [0.0, 0.0], [0.0, 0.0]
     for _ in range(spec['reps']):                 # 小 N 重复几次，免得一次只有零点几毫秒
         f, b = run(engine, n)
-        forward += f
-        backward = None if b is None or backward is None else backward + b
-    reps = spec['reps'] * n
-    return {'forward': forward / reps, 'backward': None if backward is None else backward / reps}
+        forward = [x + y for x, y in zip(forward, f)]
+        backward = None if b is None or backward is None else [x + y for x, y in zip(backward, b)]
+    nodes = spec['reps'] * n                      # 每个节点的秒数 (seconds per node)：[墙钟, CPU]
+    return {'forward': [x / nodes for x in forward], 'backward': backward and [x / nodes for x in backward]}
 
 
 def main(argv=None):
@@ -142,12 +142,14 @@ def main(argv=None):
     reached = {}
     for spec, rs in zip(specs, results):
         name, n = NAMES.get(spec['engine'], spec['engine']), spec['n']
-        report.row(f'chain N={n:.0e} forward', name, [r['forward'] for r in rs], 'ns/node', spec['gc'], scale=1e9)
-        backward = [r['backward'] for r in rs]
+        forward, backward = [r['forward'] for r in rs], [r['backward'] for r in rs]
+        report.row(f'chain N={n:.0e} forward', name, [f[0] for f in forward], 'ns/node', spec['gc'], scale=1e9,
+                   cpu=[f[1] for f in forward])
         if None in backward:
             report.row(f'chain N={n:.0e} backward', name, None, 'ns/node', spec['gc'], note='RecursionError')
         else:
-            report.row(f'chain N={n:.0e} backward', name, backward, 'ns/node', spec['gc'], scale=1e9)
+            report.row(f'chain N={n:.0e} backward', name, [b[0] for b in backward], 'ns/node', spec['gc'],
+                       scale=1e9, cpu=[b[1] for b in backward])
             if spec['gc'] == 'on':
                 reached[spec['engine']] = max(n, reached.get(spec['engine'], 0))
     for e in engines:
