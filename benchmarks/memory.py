@@ -6,7 +6,7 @@
 1. 每个 a*b 节点的字节数：Python 引擎用 tracemalloc 数（节点对象、子节点元组、局部导数元组、结果 float）；
    torch 的内存在 C++ 里，tracemalloc 看不到，改用 RSS 的增长，只是粗略值。每个引擎一个进程。
 2. moons 训练（与 moons.py 同一步）1000 步，每 100 步一段 (block)：这一段的峰值 RSS (VmHWM，每段开始时
-   用 /proc/self/clear_refs 清零)、段末的 RSS、段末回收器追踪的对象个数 (len(gc.get_objects()))。
+   用 /proc/self/clear_refs 清零)、段末的 RSS、段末回收器追踪的对象个数（含 gc.freeze() 冻结的）。
    micrograd_zh 的图没有引用环 (reference cycle)，关掉 GC 也应当平稳；作为对照，micrograd 在
    gc.disable() 下跑 3 步：它的每个节点都在环里，没有回收器就一点也不释放，每步涨几十 MB。
 """
@@ -78,8 +78,8 @@ def train_memory(spec, data):
         for _ in range(spec['block']):
             losses.append(engine.step(X, y, moons.lr(k % 100)))     # 学习率按 100 步一个周期
             k += 1
-        blocks.append({'peak': status('VmHWM'), 'rss': status('VmRSS'), 'objects': len(gc.get_objects()),
-                       'steps': k})
+        objects = len(gc.get_objects()) + gc.get_freeze_count()      # 冻结的对象不在 get_objects() 里
+        blocks.append({'peak': status('VmHWM'), 'rss': status('VmRSS'), 'objects': objects, 'steps': k})
     return {'blocks': blocks, 'resettable': resettable, 'losses': losses}
 
 
