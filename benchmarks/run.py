@@ -1,6 +1,6 @@
 """micrograd_zh 性能基准 (benchmarks)：依次跑每个工作负载 (workload)，最后汇总成一张表和目标清单。
 
-    python benchmarks/run.py                   # 全部，安静的 2 核机器上约 15 分钟
+    python benchmarks/run.py                   # 全部 (all workloads)
     python benchmarks/run.py --quick           # 冒烟测试 (smoke run)：每个脚本都用小尺寸跑一遍
     python benchmarks/run.py --only moons,gpt  # 只跑其中几个
     python benchmarks/run.py --gc on           # 只测默认的 GC（省掉 gc.disable()/gc.freeze() 两种）

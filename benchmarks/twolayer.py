@@ -5,8 +5,8 @@
 
 MLP(1000, [100, 10])，ReLU，N(0, 1) 初始化 (seed 0)；64 个随机样本和目标 (random.Random(1))；
 平方误差和 (sum of squared errors)，SGD，lr 1e-6。一步 = 前向、zero_grad、反向、更新，
-循环写法与 PyTorch 教程里这个网络的循环相同。只测 micrograd_zh：同样的图在 micrograd 或
-0-d torch 上一步要几分钟。
+循环写法与 PyTorch 教程里这个网络的循环相同。只测 micrograd_zh：
+在 micrograd 或 0-d torch 上，同样的网络每步是 64 × (1000·100 + 100·10) × 2 ≈ 1300 万个二元节点 (binary nodes)。
 """
 
 import random
