@@ -48,7 +48,7 @@ def test_tutorial_has_nine_runnable_chapters():
     assert python_blocks(ROOT / 'README.md')
 
 
-@pytest.mark.parametrize('page', PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize('page', PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_every_python_block_runs_and_prints_what_the_page_says(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv('MPLBACKEND', 'Agg')
@@ -79,7 +79,7 @@ class _Console(code.InteractiveConsole):
         self.errors.append(f'{sys.exc_info()[0].__name__}: {sys.exc_info()[1]}')
 
 
-@pytest.mark.parametrize('page', PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize('page', PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_every_python_block_pastes_into_the_repl(page, tmp_path, monkeypatch):
     """issue 14 第 9 条：第 9 章最后一块粘进 REPL 会出错（if 里有空行）。在 REPL 里，复合语句中的空行会提前结束它，
     复合语句后不空一行就接着写也不行。这里像读者那样一行一行地粘。"""
@@ -123,7 +123,7 @@ def test_quoted_source_is_the_real_source(page, quote):
         at = source.index(line, at) + 1
 
 
-@pytest.mark.parametrize('page', PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize('page', PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_local_images_and_links_exist(page):
     text = page.read_text(encoding='utf-8')
     for target in IMAGE.findall(text):
