@@ -141,3 +141,36 @@ def test_tutorial_index_links_every_page():
     linked = {target for target, _ in LINK.findall(index)}
     missing = [p.name for p in sorted(TUTORIAL.glob('*.md')) if p.name != 'README.md' and p.name not in linked]
     assert not missing, f'目录页没有链接到这些页 (the index does not link these pages): {missing}'
+
+
+def _random_graph(rng):
+    """随机的小计算图：叶子和运算混在一起，常常复用同一个节点（测的正是累加和顺序）。"""
+    from micrograd_zh import Value
+    nodes = [Value(rng.uniform(-2, 2), label=f'x{i}') for i in range(4)]
+    leaves = list(nodes)
+    for _ in range(rng.randint(3, 25)):
+        a, b = rng.choice(nodes), rng.choice(nodes)
+        op = rng.choice(['+', '-', '*', 'tanh', 'sigmoid', 'reuse'])
+        out = {'+': lambda: a + b, '-': lambda: a - b, '*': lambda: a * b, 'tanh': a.tanh,
+               'sigmoid': a.sigmoid, 'reuse': lambda: a * a + a}[op]()
+        nodes.append(out)
+    return leaves, nodes[-1]
+
+
+def test_chapter_4_backward_is_the_engines_algorithm(tmp_path, monkeypatch):
+    """issue 14 第 8 条：第 4 章用公开接口写的 my_backward 在随机图上与 Value.backward() 的结果逐位相同。"""
+    import random
+    monkeypatch.chdir(tmp_path)
+    namespace = {'__name__': '__doc__'}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for block in python_blocks(TUTORIAL / '04-topological-sort.md'):
+            exec(compile(block.text, '04-topological-sort.md', 'exec'), namespace)
+    my_backward, rng = namespace['my_backward'], random.Random(14)
+    for _ in range(200):
+        leaves, root = _random_graph(rng)
+        my_backward(root)
+        mine = [v.grad for v in leaves]
+        for v in leaves:
+            v.grad = 0.0
+        root.backward()
+        assert mine == [v.grad for v in leaves]
