@@ -93,7 +93,7 @@ def main(argv=None):
 def plot_activation(plt, results, activation, args):
     """上面四行：每种初始化各层激活的直方图，同一行共用横轴，所以逐层变宽（爆炸）或变窄（消失）看得见；
     下面一行：各层激活的标准差和梯度的均方根，对数纵轴 (log scale)。"""
-    fig = plt.figure(figsize=(2 * args.layers, 2 * len(INITS) + 3.2))
+    fig = plt.figure(figsize=(1.6 * args.layers, 1.6 * len(INITS) + 3))
     grid = fig.add_gridspec(len(INITS) + 2, args.layers, height_ratios=[1] * len(INITS) + [0.35, 2.2])
     layers = range(1, args.layers + 1)
     for r, init in enumerate(INITS):
@@ -103,6 +103,8 @@ def plot_activation(plt, results, activation, args):
             ax = fig.add_subplot(grid[r, c], sharex=first)
             first = first or ax
             ax.hist(values, bins=40, color='C%d' % r)
+            ax.text(0.97, 0.88, f'σ = {stats(values, activation)[1]:.2g}', transform=ax.transAxes,
+                    ha='right', fontsize=7)                  # 标准差写在图上：横轴刻度太挤时也看得出大小
             ax.set_yticks([])
             ax.tick_params(labelsize=6)
             if r == 0:

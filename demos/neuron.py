@@ -63,7 +63,7 @@ def main(argv=None):
     worst = max(abs(by_hand[k] - v[k].grad) for k in by_hand)
     print(f'两者最大相差 (largest difference): {worst:.1e}')
 
-    save_graph(o, args.out, 'neuron.svg')
+    save_graph(o, args.out, 'neuron.svg', rankdir='TB')      # 从上往下画：窄，网页上也看得清
     return 0
 
 
