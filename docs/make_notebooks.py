@@ -3,7 +3,7 @@
     pip install -e ".[notebook]"
     python docs/make_notebooks.py                 # 写到 notebooks/（不进 git）
     python docs/make_notebooks.py --execute       # 同时运行每个笔记本，把输出（包括计算图）存进去
-    jupyter lab notebooks/                        # 或用 VS Code 打开 .ipynb
+    pip install jupyterlab && jupyter lab notebooks/   # 或用 VS Code 打开 .ipynb
 
 唯一的来源 (single source of truth) 是 docs/tutorial/ 里的 Markdown 章节（还有 docs/lecture.md，如果有）：
 笔记本由这个脚本生成，所以从不提交 (never committed)；要改内容就改 Markdown。转换规则：
@@ -12,10 +12,12 @@
   （运行单元就看得到真的输出）；
 - 前一行写着 <!-- quote: 名字 --> 的 ```python 块是从源码里摘出来的（如 Value.backward），只给人看，
   放进 Markdown 单元，不运行；
-- 其余文字 → Markdown 单元；指向别的章节的链接改成 .ipynb，图片的相对路径改成相对于笔记本所在的目录。
+- 其余文字 → Markdown 单元；指向别的章节的链接改成 .ipynb；本地图片嵌进单元的附件 (attachments)，
+  所以笔记本放到哪里（JupyterLab、VS Code、别的电脑）图都在；其余相对链接改成相对于笔记本所在的目录。
 """
 
 import argparse
+import base64
 import os
 import re
 import sys
@@ -90,20 +92,31 @@ def split_page(text):
     return segments
 
 
+IMAGE_TYPES = {'.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.gif': 'image/gif'}
+
+
 def _relink(markdown, page, out_dir, names):
-    """链接到别的章节 → 对应的 .ipynb；图片等相对路径 → 相对于 out_dir。网址和 #锚点不变。"""
+    """链接到别的章节 → 对应的 .ipynb；本地图片 → 嵌进单元的附件 (cell attachments)，笔记本挪到哪里都能显示；
+    其余相对路径 → 相对于 out_dir。网址和 #锚点不变。返回 (新的 Markdown, 附件)。"""
+    attachments = {}
+
     def fix(m):
         bang, text, target = m.groups()
         if '://' in target or target.startswith('#'):
             return m.group(0)
         path, _, anchor = target.partition('#')
         resolved = (page.parent / path).resolve()
+        mime = IMAGE_TYPES.get(resolved.suffix.lower())
+        if bang and mime and resolved.is_file():
+            data = base64.b64encode(resolved.read_bytes()).decode('ascii')
+            attachments[resolved.name] = {mime: data}
+            return f'![{text}](attachment:{resolved.name})'
         if not bang and resolved in names:
             new = names[resolved]
         else:
             new = os.path.relpath(resolved, out_dir).replace(os.sep, '/')
         return f'{bang}[{text}]({new}{"#" + anchor if anchor else ""})'
-    return LINK.sub(fix, markdown)
+    return LINK.sub(fix, markdown), attachments
 
 
 def notebook_name(page):
@@ -122,7 +135,11 @@ def to_notebook(page, out_dir, names=None):
         if seg.kind == 'python':
             cells.append(v4.new_code_cell(seg.text.rstrip('\n')))
         else:
-            cells.append(v4.new_markdown_cell(_relink(seg.text, page, out_dir, names).rstrip('\n')))
+            text, attachments = _relink(seg.text, page, out_dir, names)
+            cell = v4.new_markdown_cell(text.rstrip('\n'))
+            if attachments:
+                cell.attachments = attachments
+            cells.append(cell)
     nb = v4.new_notebook(cells=cells)
     nb.metadata.update({
         'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'},

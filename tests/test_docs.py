@@ -174,3 +174,21 @@ def test_chapter_4_backward_is_the_engines_algorithm(tmp_path, monkeypatch):
             v.grad = 0.0
         root.backward()
         assert mine == [v.grad for v in leaves]
+
+
+def test_the_neuron_picture_is_narrow_enough_for_a_web_page():
+    """issue 14 第 10 条：README 和第 3 章的 neuron.svg 原来有 1630 pt 宽，在网页上缩得看不清。"""
+    svg = (ROOT / 'docs' / 'neuron.svg').read_text(encoding='utf-8')
+    width = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+    assert width <= 800, width
+    assert all(name in svg for name in ('x1', 'w1', 'x2', 'w2', 'o'))
+
+
+def test_make_pictures_refuses_to_draw_without_a_cjk_font(monkeypatch, capsys):
+    """没有中文字体时 docs/make_pictures.py 报错退出，并说怎样装，而不是画出只有英文的图。"""
+    pytest.importorskip('matplotlib')
+    import make_pictures
+    monkeypatch.setattr(make_pictures._common, 'cjk_fonts', lambda: [])
+    with pytest.raises(SystemExit) as exit_info:
+        make_pictures._pyplot()
+    assert 'fonts-noto-cjk' in str(exit_info.value)

@@ -4,7 +4,9 @@
 任何单元出错都失败；代码块后面的 output 块要与内核里打印的相同；计算图要以 SVG 显示在单元下面。
 """
 
+import base64
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +21,7 @@ sys.path.insert(0, str(ROOT / 'docs'))
 from make_notebooks import LINK, build, execute, notebook_name, pages, split_page, to_notebook  # noqa: E402
 
 PAGES = pages()
+IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s:]+)\)')            # 本地图片 (local images)
 
 
 def test_every_page_becomes_a_notebook_with_the_same_code(tmp_path):
@@ -30,11 +33,21 @@ def test_every_page_becomes_a_notebook_with_the_same_code(tmp_path):
         nbformat.validate(nb)
         code = [c.source for c in nb.cells if c.cell_type == 'code']
         assert code == [s.text.rstrip('\n') for s in split_page(page.read_text(encoding='utf-8')) if s.kind == 'python']
-        markdown = '\n'.join(c.source for c in nb.cells if c.cell_type == 'markdown')
-        assert '```output' not in markdown                     # 输出由运行得到，不抄进笔记本
-        for _, _, target in LINK.findall(markdown):            # 链接和图片从笔记本所在的目录也找得到
-            if '://' not in target and not target.startswith('#'):
-                assert (tmp_path / target.split('#')[0]).exists(), (path.name, target)
+        markdown = [c for c in nb.cells if c.cell_type == 'markdown']
+        assert not any('```output' in c.source for c in markdown)    # 输出由运行得到，不抄进笔记本
+        for cell in markdown:
+            for bang, _, target in LINK.findall(cell.source):
+                if target.startswith('attachment:'):               # 本地图片嵌在单元里
+                    name = target.split(':', 1)[1]
+                    (mime, data), = cell.attachments[name].items()
+                    assert mime.startswith('image/') and base64.b64decode(data)
+                elif '://' not in target and not target.startswith('#'):   # 其余链接从笔记本的目录也找得到
+                    assert not bang, (path.name, target)
+                    assert (tmp_path / target.split('#')[0]).exists(), (path.name, target)
+    images = sum(len(IMAGE.findall(p.read_text(encoding='utf-8'))) for p in PAGES)
+    attached = sum(len(c.get('attachments', {})) for path in written
+                   for c in nbformat.read(str(path), as_version=4).cells)
+    assert images and attached == images
 
 
 def test_links_between_chapters_point_to_notebooks(tmp_path):
