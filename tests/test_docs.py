@@ -1,4 +1,5 @@
-"""文档不会过期 (docs that cannot rot)：README 和教程里的每个 ```python 代码块都要能运行，引用的输出要是真的。
+"""文档不会过期 (docs that cannot rot)：README、讲座对照页 (docs/lecture.md) 和教程里的每个 ```python 代码块
+都要能运行，引用的输出要是真的。
 
 同一页的代码块按顺序在同一个命名空间里执行（像读者照着敲），工作目录是临时目录。
 - 紧跟在代码块后面的 ```output 块，必须与这段代码打印的内容完全相同；
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / 'docs'))
 from make_notebooks import pages as tutorial_pages, split_page  # noqa: E402
 
 TUTORIAL = ROOT / 'docs' / 'tutorial'
-PAGES = [ROOT / 'README.md'] + tutorial_pages()
+PAGES = [ROOT / 'README.md'] + tutorial_pages()          # 教程各页和 docs/lecture.md
 IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s]+)\)')
 LINK = re.compile(r'\]\(([^)\s#]+\.md)(#[^)]*)?\)')
 
