@@ -39,18 +39,23 @@ def glossary():
 TERMS, AVOID = glossary()
 
 
+def _blank(match):
+    """去掉的部分换成同样长的空白 (same-length blanks)，位置和行号保持不变。"""
+    return re.sub(r'[^\n]', '\x00', match.group(0))
+
+
 def prose(page):
-    """正文 (running text)：去掉代码、公式、标题、图片、链接、注释和加粗记号。README 只看 ## English 之前。"""
+    """正文 (running text)：代码、公式、标题、图片、链接、注释和加粗记号都换成空白。README 只看 ## English 之前。"""
     text = page.read_text(encoding='utf-8')
-    if page == README:
-        text = text.split('\n## English')[0]
-    text = re.sub(r'^```.*?^```[ \t]*$', '', text, flags=re.S | re.M)
-    text = re.sub(r'<!--.*?-->', '', text, flags=re.S)
-    text = re.sub(r'^#.*$', '', text, flags=re.M)
-    text = re.sub(r'^    .*$', '', text, flags=re.M)                  # 缩进的公式块 (indented formula blocks)
-    text = re.sub(r'!?\[[^\]]*\]\([^)]*\)', '', text)                  # 图片和链接：链接文字是别的页的标题
-    text = re.sub(r'`[^`\n]*`', '', text)
-    return text.replace('**', '')
+    if page == README and '\n## English' in text:
+        cut = text.index('\n## English')
+        text = text[:cut] + re.sub(r'[^\n]', '\x00', text[cut:])
+    for pattern, flags in ((r'^```.*?^```[ \t]*$', re.S | re.M), (r'<!--.*?-->', re.S), (r'^#.*$', re.M),
+                           (r'^    .*$', re.M),                          # 缩进的公式块 (indented formula blocks)
+                           (r'!?\[[^\]]*\]\([^)]*\)', 0),                 # 图片和链接：链接文字是别的页的标题
+                           (r'`[^`\n]*`', 0), (r'\*\*', 0)):
+        text = re.sub(pattern, _blank, text, flags=flags)
+    return text
 
 
 def occurrences(text, terms):
@@ -71,8 +76,8 @@ def occurrences(text, terms):
 
 def _english_after(text, end, lenient):
     """术语后面括号里的内容；lenient 时允许中间隔着至多 8 个汉字。没有括号返回 None。"""
-    gap = f'[{CJK}]{{0,8}}' if lenient else ''
-    match = re.compile(rf'{gap}\s*\(([^)]*)\)').match(text, end)
+    gap = f'[{CJK}\x00]{{0,8}}' if lenient else ''
+    match = re.compile(rf'{gap}[\s\x00]*\(([^)]*)\)').match(text, end)
     return match.group(1).lower() if match else None
 
 
@@ -103,16 +108,17 @@ def check(text):
     problems, seen = [], set()
     for term, end in occurrences(text, TERMS):
         english = TERMS[term].lower()
-        context = text[max(0, end - len(term) - 10):end + 25].replace('\n', ' ')
+        line = text.count('\n', 0, end) + 1
+        context = f"第 {line} 行 (line {line})：" + text[max(0, end - len(term) - 10):end + 25].replace('\n', ' ').replace('\x00', '')
         if term not in seen:
             seen.add(term)
             inside = _english_after(text, end, lenient=True)
             if inside is None or english not in inside:
-                problems.append(f'“{term}”第一次出现没有写英文 ({TERMS[term]})：…{context}…')
+                problems.append(f'“{term}”第一次出现没有写英文 ({TERMS[term]})，{context}')
         else:
             inside = _english_after(text, end, lenient=False)
             if inside is not None and inside.startswith(english):
-                problems.append(f'“{term}”不是第一次出现，又写了英文：…{context}…')
+                problems.append(f'“{term}”不是第一次出现，又写了英文，{context}')
     return problems + avoided(text)
 
 
