@@ -44,12 +44,20 @@ def _blank(match):
     return re.sub(r'[^\n]', '\x00', match.group(0))
 
 
+def _blank_statements(text):
+    from micrograd_zh.exercises import EXERCISES
+    lines = {line for e in EXERCISES for line in e.statement.splitlines() if line.strip()}
+    return '\n'.join(re.sub(r'[^\n]', '\x00', line) if line in lines else line for line in text.split('\n'))
+
+
 def prose(page):
     """正文 (running text)：代码、公式、标题、图片、链接、注释和加粗记号都换成空白。README 只看 ## English 之前。"""
     text = page.read_text(encoding='utf-8')
     if page == README and '\n## English' in text:
         cut = text.index('\n## English')
         text = text[:cut] + re.sub(r'[^\n]', '\x00', text[cut:])
+    if page.name == '11-exercises.md':                 # 题目原文来自 micrograd_zh.exercises，ex(n) 单独显示它，
+        text = _blank_statements(text)                  # 自成一体，所以不按本页的“第一次出现”算
     for pattern, flags in ((r'^```.*?^```[ \t]*$', re.S | re.M), (r'<!--.*?-->', re.S), (r'^#.*$', re.M),
                            (r'^    .*$', re.M),                          # 缩进的公式块 (indented formula blocks)
                            (r'!?\[[^\]]*\]\([^)]*\)', 0),                 # 图片和链接：链接文字是别的页的标题
