@@ -176,8 +176,8 @@ class Layer(Module):
     """
 
     def __init__(self, nin, nout, rng=None, seed=None, **kwargs):
-        positive_int('nin', nin)
-        positive_int('nout', nout)
+        nin = positive_int('nin', nin)                   # numpy 的整数也存成 int，save() 才能写进 JSON
+        nout = positive_int('nout', nout)
         rng = _rng(rng, seed)
         self.nin = nin
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
@@ -214,15 +214,14 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, activation='relu', init=None, seed=None):
-        positive_int('nin', nin)
+        nin = positive_int('nin', nin)
         _check_choice('activation', activation, ACTIVATIONS)
         if init is not None:
             _check_choice('init', init, INITS)
         nouts = as_list('nouts', nouts, '层宽 (layer width) ', 'layer widths')
         if not nouts:
             raise ValueError("nouts 不能为空：至少要有输出层 (nouts must not be empty: at least the output layer)")
-        for i, n in enumerate(nouts):
-            positive_int(f'nouts[{i}]', n)
+        nouts = [positive_int(f'nouts[{i}]', n) for i, n in enumerate(nouts)]
         self.nin, self.nouts, self.activation, self.init = nin, nouts, activation, init
         rng = random.Random(seed)
         sizes = [nin] + nouts
