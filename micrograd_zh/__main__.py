@@ -92,7 +92,9 @@ def _tolerant_output():
     """终端的编码显示不了中文或 ∂ 时（如 PYTHONIOENCODING=ascii），改成写 \\u 转义而不是崩溃，并提示一次。"""
     hint = None
     for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, 'encoding', None) or 'ascii'
+        encoding = getattr(stream, 'encoding', None)
+        if not encoding:                           # 如 io.StringIO：存的是 str，什么字符都行
+            continue
         try:
             '∂梯度'.encode(encoding)
         except (UnicodeEncodeError, LookupError):

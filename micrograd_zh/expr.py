@@ -153,7 +153,7 @@ def _check_brackets(source, lead):
             depth = max(depth - 1, 0)
     if first is not None:
         col = first + lead + 1
-        raise ExpressionError(f'括号嵌套太深：{deepest} 层，最多 {MAX_DEPTH} 层（第 {col} 列）'
+        raise ExpressionError(f'括号嵌套太深：{deepest} 层，最多 {MAX_DEPTH} 层（第 {col} 列） '
                               f'(parentheses nested too deeply: {deepest} levels, at most {MAX_DEPTH}, '
                               f'at column {col})')
 
@@ -170,7 +170,7 @@ class _Evaluator:
     def fail(self, node, zh, en):
         """抛出带位置的 ExpressionError；ast 的列号按 UTF-8 字节计，这里换算成字符 (characters)。"""
         col = len(self.encoded[:node.col_offset].decode('utf-8', 'ignore')) + self.lead + 1
-        raise ExpressionError(f'{zh}（第 {col} 列）({en} at column {col})')
+        raise ExpressionError(f'{zh}（第 {col} 列） ({en} at column {col})')
 
     def visit(self, node, depth):
         return self.label(self.compute(node, depth), node)

@@ -11,10 +11,11 @@
 随机性只来自 random.Random(seed)：同一个 seed 给出同样的权重，不碰全局随机状态 (global state)。
 """
 
+import inspect
 import math
 import random
 
-from .checks import as_list, is_real, positive_int, show
+from .checks import as_list, is_real, keywords, positive_int, seeded, show, unknown_keyword
 from .engine import Parameter, Value, dot
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
@@ -58,7 +59,7 @@ def _check_choice(name, value, choices):
 
 
 def _rng(rng, seed):
-    return rng if rng is not None else random.Random(seed)
+    return rng if rng is not None else seeded(seed)
 
 
 class Module:
@@ -136,6 +137,7 @@ class Neuron(Module):
     rng, seed   随机数来源：给 rng（random.Random）就用它，否则用 random.Random(seed)
     """
 
+    @keywords
     def __init__(self, nin, nonlin=True, activation=None, init=None, fan_out=1, rng=None, seed=None):
         positive_int('nin', nin)
         if activation is None:
@@ -175,9 +177,13 @@ class Layer(Module):
     其余关键字参数 (activation、init、nonlin) 传给每个 Neuron。
     """
 
+    @keywords
     def __init__(self, nin, nout, rng=None, seed=None, **kwargs):
         nin = positive_int('nin', nin)                   # numpy 的整数也存成 int，save() 才能写进 JSON
         nout = positive_int('nout', nout)
+        for name in kwargs:                          # 其余的关键字参数交给每个 Neuron：名字写错就在这里说
+            if name not in _NEURON_OPTIONS:
+                raise unknown_keyword('Layer', name, ['nin', 'nout', 'rng', 'seed'] + _NEURON_OPTIONS)
         rng = _rng(rng, seed)
         self.nin = nin
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
@@ -203,6 +209,10 @@ class Layer(Module):
                 'activation': first.activation, 'init': first.init}
 
 
+# Layer 交给 Neuron 的关键字参数 (keyword arguments Layer passes on to each Neuron)
+_NEURON_OPTIONS = [name for name in inspect.signature(Neuron).parameters if name not in ('nin', 'fan_out', 'rng', 'seed')]
+
+
 class MLP(Module):
     """多层感知机 (multilayer perceptron)：MLP(nin, [h1, h2, ..., nout])。
 
@@ -213,6 +223,7 @@ class MLP(Module):
     最后一层只有一个输出时返回一个 Value，否则返回列表。
     """
 
+    @keywords
     def __init__(self, nin, nouts, activation='relu', init=None, seed=None):
         nin = positive_int('nin', nin)
         _check_choice('activation', activation, ACTIVATIONS)
@@ -223,7 +234,7 @@ class MLP(Module):
             raise ValueError("nouts 不能为空：至少要有输出层 (nouts must not be empty: at least the output layer)")
         nouts = [positive_int(f'nouts[{i}]', n) for i, n in enumerate(nouts)]
         self.nin, self.nouts, self.activation, self.init = nin, nouts, activation, init
-        rng = random.Random(seed)
+        rng = seeded(seed)
         sizes = [nin] + nouts
         self.layers = [Layer(sizes[i], sizes[i + 1], rng=rng, init=init,
                              activation=activation if i < len(nouts) - 1 else 'linear')

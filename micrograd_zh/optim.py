@@ -11,16 +11,11 @@
 
 学习率 (learning rate) lr 可以是数字，也可以是步数 (step count) 的函数 lr(t)，t = 0, 1, 2, ...
 是已经走过的步数。例如 micrograd 的线性衰减 (linear decay)：lr=lambda t: 1.0 - 0.9 * t / 100。
-
-一步要么全做，要么不做 (all or nothing)：step() 先只读地算出每个参数的新值和新状态，再一起写入；
-写入的半中间出了异常（例如按了 Ctrl-C 的 KeyboardInterrupt），已经写的会被改回去，参数、状态和
-步数 t 都和这一步之前一样，异常照常抛出。数值按 IEEE 754 算，与 PyTorch 相同：例如 Adam(eps=0)
-遇到为 0 的梯度得到 nan，而不是抛出 ZeroDivisionError。
 """
 
 import math
 
-from .checks import as_list, finite, show
+from .checks import as_list, finite, keywords, show
 from .engine import Value, _div
 
 __all__ = ['Optimizer', 'SGD', 'Adam']
@@ -32,7 +27,13 @@ def _non_negative(name, x):
 
 
 class Optimizer:
-    """优化器的基类 (base class)：保存参数列表、学习率和步数 self.t。"""
+    """优化器的基类 (base class)：保存参数列表、学习率、步数 self.t 和每个参数的状态 self.state。
+
+    一步要么全做，要么不做 (all or nothing)：step() 先只读地算出每个参数的新值和新状态，再一起写入；
+    写入的半中间出了异常（例如按了 Ctrl-C 的 KeyboardInterrupt），已经写的会被改回去，参数、状态和
+    步数 t 都和这一步之前一样，异常照常抛出。数值按 IEEE 754 算，与 PyTorch 相同：例如 Adam(eps=0)
+    遇到为 0 的梯度得到 nan，而不是抛出 ZeroDivisionError。
+    """
 
     def __init__(self, params, lr):
         if hasattr(params, 'parameters') and callable(params.parameters):
@@ -106,6 +107,7 @@ class SGD(Optimizer):
         p = p - lr·g
     """
 
+    @keywords
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(params, lr)
         self.momentum = _non_negative('momentum', momentum)
@@ -135,6 +137,7 @@ class Adam(Optimizer):
     每个参数的步长按它自己的梯度大小自动缩放，所以对学习率不太敏感。
     """
 
+    @keywords
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:

@@ -11,16 +11,16 @@ fit() 在第 4 步之前检查：每个参数的梯度都必须是有限的数 (
 """
 
 import math
-import random
 import sys
 
-from .checks import positive_int, show
+from .checks import keywords, positive_int, seeded, show
 from .data import check_data
 from .engine import Value, no_grad
 
 __all__ = ['fit', 'evaluate']
 
 
+@keywords
 def evaluate(model, X, y, loss_fn):
     """在 no_grad() 下算整个数据集上的损失 (loss)，返回 float；不建计算图，也不改梯度。"""
     X, y = check_data(X, y)
@@ -97,6 +97,7 @@ class _Progress:
             self.out.write(f'{self.desc} {done}/{self.total} {text}\n')
 
 
+@keywords
 def fit(model, X, y, loss_fn, optimizer, epochs=1, batch_size=None, val_data=None, seed=None,
         desc='训练 (train)', out=None, verbose=True):
     """训练 model，返回损失历史 (loss history)：{'loss': [...], 'val_loss': [...]}，每轮 (epoch) 一个数。
@@ -151,7 +152,7 @@ def _epochs(history, model, X, y, loss_fn, optimizer, epochs, batch_size, val_da
             raise TypeError(f"val_data 必须是 (X_val, y_val) 这样的一对，而不是 {type(val_data).__name__} "
                             f"(val_data must be a pair (X_val, y_val), got {type(val_data).__name__})")
         val_data = check_data(*val_data)
-    rng = random.Random(seed)
+    rng = seeded(seed)
     watched = _watched(model, optimizer)
     progress = _Progress(epochs, desc, out or sys.stdout) if verbose else None
     for epoch in range(1, epochs + 1):

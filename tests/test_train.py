@@ -124,7 +124,8 @@ def test_an_inf_gradient_names_the_parameter_by_position_when_the_model_has_no_n
     model = lambda x: (w + x[0]) ** 0.5 + b                   # 没有 named_parameters 的“模型”
     opt = SGD([b, w], lr=0.0)
     with pytest.raises(FloatingPointError, match=r'epoch 1, step 2: the gradient of parameter params\[1\] is -inf'):
-        fit(model, [[3.0], [-1.0]], [2.0, 1.0], mse, opt, batch_size=1, verbose=False)   # √(1 - 1) 的导数是 ∞
+        fit(model, [[3.0], [-1.0]], [2.0, 1.0], mse, opt, batch_size=1, seed=0,     # seed=0：两个样本按原来的顺序
+            verbose=False)                                                         # √(1 - 1) 的导数是 ∞
     assert opt.t == 1                                         # 第 1 步做完了，第 2 步没有做
 
 
@@ -161,16 +162,17 @@ def test_ctrl_c_at_random_moments_leaves_the_last_complete_step_and_returns_the_
     run, opt, _ = training(Adam)
     total = count_events(run, opcode_files=['optim.py', 'train.py'])
     rng = random.Random(10)                                   # 固定的种子 (fixed seed)：每次都打断在同样的地方
-    moments = sorted(set(range(1, 6)) | set(range(total - 5, total + 1)) | set(rng.sample(range(1, total), 150)))
+    moments = sorted(set(range(1, 25)) | set(range(total - 12, total + 1)) | set(rng.sample(range(1, total), 150)))
     escaped = []
     for k in moments:
         run, opt, out = training(Adam)
         interrupter = Interrupter(k, opcode_files=['optim.py', 'train.py'])
         try:
             history = interrupter.run(run)
-        except KeyboardInterrupt:                             # 只可能在进入 try 之前或离开它之后
+        except KeyboardInterrupt:                             # 只可能在进入 fit 的 try 之前或离开它之后
             escaped.append(k)
-            assert [p.data for p in opt.params] in (reference.snapshots[0][0], reference.snapshots[-1][0])
+            state = ([p.data for p in opt.params], copy.deepcopy(opt.state), opt.t)
+            assert state in (reference.snapshots[0], reference.snapshots[-1])     # 还没开始或已经训练完
             continue
         assert interrupter.fired
         state = ([p.data for p in opt.params], copy.deepcopy(opt.state), opt.t)
@@ -181,7 +183,7 @@ def test_ctrl_c_at_random_moments_leaves_the_last_complete_step_and_returns_the_
         lines = out.getvalue().splitlines()
         assert lines[-1].endswith(f'(interrupted after {n} complete epochs; the model is as after its last '
                                   f'complete step)') and 'Traceback' not in out.getvalue()
-    assert all(k <= 5 or k > total - 5 for k in escaped), escaped
+    assert all(k <= 20 or k > total - 10 for k in escaped), escaped          # 只在最开头和最末尾
 
 
 def test_ctrl_c_on_a_terminal_ends_the_progress_line_first():
