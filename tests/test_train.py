@@ -201,7 +201,7 @@ def test_ctrl_c_on_a_terminal_ends_the_progress_line_first():
             raise KeyboardInterrupt
         return mse(preds, targets)
     try:
-        history = fit(model, X, y, loss_fn, opt, epochs=3, batch_size=4, out=tty, desc='T')
+        history = fit(model, X, y, loss_fn, opt, epochs=3, batch_size=4, seed=0, out=tty, desc='T')
     except KeyboardInterrupt:
         pytest.fail('fit() 让 KeyboardInterrupt 漏了出去 (fit() let KeyboardInterrupt escape)')
     assert len(history['loss']) == 1 and opt.t == 3
