@@ -164,12 +164,12 @@ def test_ctrl_c_at_every_moment_of_a_step_leaves_it_undone_or_done(kind):
     after = snapshot(params, opt)
     assert after != before
     params, opt = make_problem(kind)
-    total = count_events(opt.step, opcode_files=['optim.py'])
-    assert total > 200                                        # 打断点够密 (dense enough)
+    total = count_events(opt.step, fine_files=['optim.py'])
+    assert total > 50                                         # 打断点够密 (dense enough)
     seen = []
     for k in range(1, total + 1):
         params, opt = make_problem(kind)
-        interrupter = Interrupter(k, opcode_files=['optim.py'])
+        interrupter = Interrupter(k, fine_files=['optim.py'])
         with pytest.raises(KeyboardInterrupt):
             interrupter.run(opt.step)
         state = snapshot(params, opt)

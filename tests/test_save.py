@@ -268,14 +268,27 @@ def unprivileged_command():
 
 
 def run_unprivileged(sandbox, code):
-    """在 sandbox 的 work 文件夹里，以普通用户运行一段 Python，返回它用 report(...) 报告的 dict。"""
+    """在 sandbox 的 work 文件夹里，以普通用户运行一段 Python，返回它用 report(...) 报告的 dict。
+
+    普通用户未必能运行 sys.executable（例如它在 root 的家目录里），那就用系统的 python3：子进程只需要标准库
+    和 sandbox 里的 micrograd_zh 副本。
+    """
     import subprocess
     base, work = sandbox
     prefix, uid, gid = unprivileged_command()
     os.chown(work, uid, gid)
     env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'PYTHONPATH': os.path.join(base, 'pkg'),
            'PYTHONDONTWRITEBYTECODE': '1', 'HOME': work, 'LC_ALL': 'C.UTF-8'}
-    done = subprocess.run(prefix + [sys.executable, '-c', CHILD_PRELUDE + code], cwd=work, env=env,
+
+    def runs(python):
+        probe = subprocess.run(prefix + [python, '-c', 'import json, micrograd_zh'], cwd=work, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        return probe.returncode == 0
+
+    pythons = [p for p in (sys.executable, '/usr/bin/python3', '/usr/local/bin/python3') if p and os.path.exists(p)]
+    python = next((p for p in pythons if runs(p)), None)
+    assert python, f'普通用户运行不了这些 Python (no Python the unprivileged user can run): {pythons}'
+    done = subprocess.run(prefix + [python, '-c', CHILD_PRELUDE + code], cwd=work, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
     assert done.returncode == 0, done.stderr.decode(errors='replace')
     assert os.geteuid() != 0 or 'uid=0' not in done.stdout.decode()

@@ -7,7 +7,7 @@ import random
 import pytest
 from interrupts import Interrupter, count_events
 
-from micrograd_zh import MLP, Neuron, Value
+from micrograd_zh import MLP, Neuron, Value, is_grad_enabled
 from micrograd_zh.data import make_line, make_xor
 from micrograd_zh.losses import binary_cross_entropy, mse
 from micrograd_zh.optim import SGD, Adam
@@ -160,13 +160,13 @@ def test_ctrl_c_at_random_moments_leaves_the_last_complete_step_and_returns_the_
     steps_per_epoch = 2
     assert reference.t == 3 * steps_per_epoch and len(reference.snapshots) == 7
     run, opt, _ = training(Adam)
-    total = count_events(run, opcode_files=['optim.py', 'train.py'])
+    total = count_events(run, fine_files=['optim.py', 'train.py'])
     rng = random.Random(10)                                   # 固定的种子 (fixed seed)：每次都打断在同样的地方
     moments = sorted(set(range(1, 25)) | set(range(total - 12, total + 1)) | set(rng.sample(range(1, total), 150)))
     escaped = []
     for k in moments:
         run, opt, out = training(Adam)
-        interrupter = Interrupter(k, opcode_files=['optim.py', 'train.py'])
+        interrupter = Interrupter(k, fine_files=['optim.py', 'train.py'])
         try:
             history = interrupter.run(run)
         except KeyboardInterrupt:                             # 只可能在进入 fit 的 try 之前或离开它之后
@@ -174,7 +174,7 @@ def test_ctrl_c_at_random_moments_leaves_the_last_complete_step_and_returns_the_
             state = ([p.data for p in opt.params], copy.deepcopy(opt.state), opt.t)
             assert state in (reference.snapshots[0], reference.snapshots[-1])     # 还没开始或已经训练完
             continue
-        assert interrupter.fired
+        assert interrupter.fired and is_grad_enabled()            # 也没有把 no_grad() 留在打开的状态
         state = ([p.data for p in opt.params], copy.deepcopy(opt.state), opt.t)
         assert state == reference.snapshots[opt.t], f'not a complete step when interrupted at event {k} of {total}'
         n = len(history['loss'])
