@@ -70,8 +70,9 @@ def _parser():
 
     draw = sub.add_parser('draw', help='画计算图 (draw the graph)')
     common(draw)
-    draw.add_argument('-o', '--output', default='graph.svg', help='输出文件 (.svg 或 .dot)')
-    draw.add_argument('--format', choices=('svg', 'dot'), help='输出格式，默认看后缀 (default: from suffix)')
+    draw.add_argument('-o', '--output', default='graph.svg', help='输出文件 (.svg、.png、.pdf 或 .dot)')
+    draw.add_argument('--format', choices=('svg', 'png', 'pdf', 'dot'),
+                      help='输出格式，默认看后缀 (default: from suffix)')
     draw.add_argument('--no-backward', action='store_true', help='不做反向传播 (skip backward)')
     draw.add_argument('--rankdir', choices=('LR', 'TB', 'RL', 'BT'), default='LR')
     draw.add_argument('--color', choices=('role', 'grad'), default='role', help='按角色或梯度着色')
