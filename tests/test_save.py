@@ -1,5 +1,6 @@
 """保存和读取模型 (micrograd_zh/save.py)：往返 (round trip)、原子写入 (atomic write)、坏文件不改模型。"""
 
+import errno
 import json
 import os
 import stat
@@ -398,7 +399,7 @@ def test_a_name_that_is_too_long_names_the_users_path(tmp_path):
         MLP(2, [3, 1], seed=1).save(path)
     message = str(info.value)
     assert message == f'无法保存到 {path}：File name too long (cannot save to {path}: File name too long)'
-    assert info.value.errno == 36 and os.listdir(tmp_path) == []
+    assert info.value.errno == errno.ENAMETOOLONG and os.listdir(tmp_path) == []
 
 
 # kill -9 在保存的半中间：子进程在 fsync 或 os.replace 处停住，父进程把它杀掉，留下临时文件。
