@@ -4,13 +4,19 @@
     micrograd-zh explain "a*b + a" --set a=2 b=-3
     micrograd-zh steps "a*b + a" --set a=2 b=-3 -o steps.html
 
-输入有误时（表达式、--set、选项）退出码为 2，只打印一行说明，没有 traceback。
+输入有误时（表达式、--set、选项、不支持的输出格式）退出码为 2，只打印一行说明，没有 traceback。
 找不到渲染器时退出码为 1（draw 照样写出 .dot 文件）。
+
+- 以 - 开头的表达式照样能用：micrograd-zh draw "-x*2" --set x=1，或写在 -- 之后：draw -- "-x*2" --set x=1
+  （-- 只管紧跟着的那一个参数，后面的选项照常）。只有像选项 -o、-h 开头的表达式（如 "-o*2"）必须写在 -- 之后。
+- --set 的名字和值像表达式里的名字一样按 NFKC 折叠：全角的 ｘ＝－２ 就是 x=-2。
+- 终端不能显示中文时（例如 PYTHONIOENCODING=ascii），显示不了的字符写成 \\u 转义，并提示一次，不会崩溃。
 """
 
 import argparse
 import os
 import sys
+import unicodedata
 
 from .expr import ExpressionError, evaluate
 from .stepper import backward_steps, explain
@@ -36,6 +42,7 @@ def _parse_set(items):
     """把 ['x1=2', 'w1=-3'] 变成 {'x1': 2.0, 'w1': -3.0}；格式不对时抛出 ExpressionError。"""
     values = {}
     for item in items:
+        item = unicodedata.normalize('NFKC', item)     # 全角的 ｘ＝－２ 折叠成 x=-2，与表达式里的名字一样
         name, eq, text = item.partition('=')
         name = name.strip()
         if not eq or not name:
@@ -57,7 +64,7 @@ def _parser():
     sub.required = True
 
     def common(p):
-        p.add_argument('expression', help='表达式，如 "tanh(x1*w1 + b)" (expression)')
+        p.add_argument('expression', nargs='?', help='表达式，如 "tanh(x1*w1 + b)" (expression)')
         p.add_argument('--set', nargs='+', action='extend', default=[], metavar='NAME=VALUE',
                        help='变量的值 (variable values)')
 
@@ -82,9 +89,64 @@ def _parser():
     return parser
 
 
+def _tolerant_output():
+    """终端的编码显示不了中文或 ∂ 时（如 PYTHONIOENCODING=ascii），改成写 \\u 转义而不是崩溃，并提示一次。"""
+    hint = None
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, 'encoding', None)
+        if not encoding:                           # 如 io.StringIO：存的是 str，什么字符都行
+            continue
+        try:
+            '∂梯度'.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, 'reconfigure'):
+                stream.reconfigure(errors='backslashreplace')
+            hint = hint or encoding
+    if hint:
+        print(f'{PROG}: 提示：终端的编码 {hint} 显示不了中文和 ∂，这些字符写成了 \\u 转义 '
+              f'(hint: the console encoding {hint} cannot show Chinese or ∂, they are written as \\u escapes; '
+              f'set PYTHONIOENCODING=utf-8 to see them)', file=sys.stderr)
+
+
+def _parse(argv):
+    """argparse 把以 - 开头的参数当成选项 (option)；这里让以 - 开头的表达式也能用。
+
+    -- 之后紧跟的那个参数是表达式；此外，argparse 不认识的以 - 开头的参数 (如 -x*2) 若只有一个，也是表达式。
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    after_dashes = None
+    if '--' in argv:
+        i = argv.index('--')
+        after_dashes = argv[i + 1:i + 2]
+        argv = argv[:i] + argv[i + 2:]
+    args, unknown = parser.parse_known_args(argv)
+    given = (after_dashes or []) + ([args.expression] if args.expression is not None else [])
+    if not given and unknown and unknown[0].startswith('-') and not unknown[0].startswith('--'):
+        given.append(unknown.pop(0))
+    if unknown or len(given) > 1:
+        parser.error(f"unrecognized arguments: {' '.join(unknown or given[1:])}")
+    if not given:
+        parser.error('the following arguments are required: expression')
+    args.expression = given[0]
+    return args
+
+
+def _check_output(path, example):
+    """-o 必须是文件名：空的、以 / 结尾的、已经是文件夹的都不行（否则会悄悄写出一个隐藏的 .svg）。"""
+    if not path.strip():
+        _refuse(f'-o 不能是空的，要给文件名，例如 {example} (-o must not be empty: give a file name such as {example})')
+    if path.endswith(('/', os.sep)) or os.path.isdir(path):
+        _refuse(f'-o 是一个文件夹，要给文件名，例如 {os.path.join(path, example)} '
+                f'(-o is a folder, give a file name such as {os.path.join(path, example)})')
+
+
 def main(argv=None):
     """命令行入口 (command-line entry point)：python -m micrograd_zh 或 micrograd-zh；返回退出码 (exit code)。"""
-    args = _parser().parse_args(argv)
+    _tolerant_output()
+    args = _parse(argv)
+    if args.command in ('draw', 'steps'):
+        _check_output(args.output, 'graph.svg' if args.command == 'draw' else 'steps.html')
     try:
         root = evaluate(args.expression, _parse_set(args.set))
     except ExpressionError as e:

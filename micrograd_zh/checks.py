@@ -5,12 +5,17 @@
 完整的列表见 docs/errors.md。
 """
 
+import difflib
+import functools
+import inspect
 import math
 import numbers
+import random
 
 from .engine import Value
 
-__all__ = ['is_real', 'show', 'real', 'finite', 'positive_int', 'as_list', 'numbers_in', 'finite_samples']
+__all__ = ['is_real', 'show', 'real', 'finite', 'positive_int', 'as_list', 'numbers_in', 'finite_samples',
+           'seeded', 'keywords', 'unknown_keyword']
 
 
 def is_real(x):
@@ -100,3 +105,44 @@ def finite_samples(name, data):
             if not math.isfinite(d):
                 raise ValueError(f"{name}[{i}] 含有 {d!r}：数据里不能有 nan 或 inf "
                                  f"({name}[{i}] contains {d!r}: data must be finite)")
+
+
+def seeded(seed):
+    """random.Random(seed)，seed 必须是整数或 None（numpy 的整数也行）。None 时每次都不同。"""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed 必须是整数或 None，而不是 {_type(seed)} (seed must be an int or None, got {_type(seed)})")
+    return random.Random(None if seed is None else int(seed))
+
+
+def unknown_keyword(where, name, allowed):
+    """“没有这个参数”的一行信息；名字很像某个参数时猜一下 (did you mean)，否则列出全部参数。"""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    if close:
+        zh, en = f'，是不是想写 {close[0]!r}？', f'; did you mean {close[0]!r}?'
+    else:
+        zh, en = f'；可用的有 {", ".join(allowed)}', f'; its arguments are {", ".join(allowed)}'
+    return TypeError(f"{where} 没有叫 {name!r} 的参数{zh} ({where} has no argument {name!r}{en})")
+
+
+def keywords(fn):
+    """装饰器 (decorator)：调用的参数不对（参数名拼错、少了必需的参数、位置参数太多）时，给一行中英双语的
+    TypeError，而不是 Python 自己的英文信息。只在调用已经出错时才去核对，所以正确的调用没有额外开销。"""
+    signature = inspect.signature(fn)
+    where = fn.__qualname__.replace('.__init__', '')
+    named = [name for name, p in signature.parameters.items()
+             if name != 'self' and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TypeError:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError as e:               # 调用本身就不对，fn 根本没有开始运行
+                for name in kwargs:
+                    if name not in named:
+                        raise unknown_keyword(where, name, named) from None
+                raise TypeError(f"{where} 的参数不对：{e} ({where} got wrong arguments: {e})") from None
+            raise
+    return checked

@@ -13,9 +13,8 @@ random.Random(seed)，不碰全局随机状态。分类数据的标签 (label) �
 """
 
 import math
-import random
 
-from .checks import as_list, finite, finite_samples, positive_int
+from .checks import as_list, finite, finite_samples, keywords, positive_int, seeded
 
 __all__ = ['make_line', 'make_xor', 'make_moons', 'make_circles', 'make_spiral', 'train_val_split',
            'check_data']
@@ -31,6 +30,7 @@ def _shuffle(X, y, rng):
     return [X[i] for i in order], [y[i] for i in order]
 
 
+@keywords
 def make_line(n=1000, w=1.915, b=0.915, noise=0.1, low=-10.0, high=10.0, seed=None):
     """直线加高斯噪声 (line plus Gaussian noise)：x ~ U(low, high)，y = w·x + b + N(0, noise²)。
 
@@ -42,12 +42,13 @@ def make_line(n=1000, w=1.915, b=0.915, noise=0.1, low=-10.0, high=10.0, seed=No
     finite('b', b)
     finite('low', low)
     finite('high', high, lambda v: v > low, f'是大于 low={low!r} 的有限数', f'a finite number > low={low!r}')
-    rng = random.Random(seed)
+    rng = seeded(seed)
     X = [rng.uniform(low, high) for _ in range(n)]
     y = [w * x + b + rng.gauss(0.0, noise) for x in X]
     return X, y
 
 
+@keywords
 def make_xor(n=4, noise=0.0, seed=None):
     """异或 (XOR)：点依次落在四个角 (0,0) (0,1) (1,0) (1,1) 附近，标签 = x₁ XOR x₂。
 
@@ -55,7 +56,7 @@ def make_xor(n=4, noise=0.0, seed=None):
     """
     positive_int('n', n)
     _check_noise(noise)
-    rng = random.Random(seed)
+    rng = seeded(seed)
     corners = [(0, 0), (0, 1), (1, 0), (1, 1)]
     X, y = [], []
     for i in range(n):
@@ -66,6 +67,7 @@ def make_xor(n=4, noise=0.0, seed=None):
     return X, y
 
 
+@keywords
 def make_moons(n=100, noise=0.1, seed=None):
     """两个交错的半月 (two moons)，与 sklearn.datasets.make_moons 的构造相同，打乱顺序。
 
@@ -73,7 +75,7 @@ def make_moons(n=100, noise=0.1, seed=None):
     """
     positive_int('n', n, 2)
     _check_noise(noise)
-    rng = random.Random(seed)
+    rng = seeded(seed)
     n_out = n // 2
     n_in = n - n_out
     X, y = [], []
@@ -89,12 +91,13 @@ def make_moons(n=100, noise=0.1, seed=None):
     return _shuffle(X, y, rng)
 
 
+@keywords
 def make_circles(n=100, noise=0.05, factor=0.5, seed=None):
     """两个同心圆 (concentric circles)：外圆半径 1 标签 0，内圆半径 factor 标签 1，打乱顺序。"""
     positive_int('n', n, 2)
     _check_noise(noise)
     finite('factor', factor, lambda v: 0.0 < v < 1.0, '在 (0, 1) 中', 'in (0, 1)')
-    rng = random.Random(seed)
+    rng = seeded(seed)
     n_out = n // 2
     n_in = n - n_out
     X, y = [], []
@@ -107,6 +110,7 @@ def make_circles(n=100, noise=0.05, factor=0.5, seed=None):
     return _shuffle(X, y, rng)
 
 
+@keywords
 def make_spiral(n=300, classes=3, noise=0.2, seed=None):
     """螺旋 (spiral)：classes 条臂，每条约 n/classes 个点，半径从 0 到 1，角度加 N(0, noise²) 噪声。
 
@@ -115,7 +119,7 @@ def make_spiral(n=300, classes=3, noise=0.2, seed=None):
     positive_int('n', n)
     positive_int('classes', classes, 2)
     _check_noise(noise)
-    rng = random.Random(seed)
+    rng = seeded(seed)
     X, y = [], []
     for j in range(classes):
         count = n // classes + (1 if j < n % classes else 0)
@@ -127,6 +131,7 @@ def make_spiral(n=300, classes=3, noise=0.2, seed=None):
     return _shuffle(X, y, rng)
 
 
+@keywords
 def train_val_split(X, y, val_fraction=0.2, seed=None):
     """打乱后切成训练集和验证集 (validation set)：返回 (X_train, y_train, X_val, y_val)。
 
@@ -136,7 +141,7 @@ def train_val_split(X, y, val_fraction=0.2, seed=None):
     if len(X) < 2:
         raise ValueError(f"X 至少要有 2 个样本才能切分，而不是 {len(X)} 个 (X needs at least 2 samples to split, got {len(X)})")
     finite('val_fraction', val_fraction, lambda v: 0.0 < v < 1.0, '在 (0, 1) 中', 'in (0, 1)')
-    X, y = _shuffle(X, y, random.Random(seed))
+    X, y = _shuffle(X, y, seeded(seed))
     n_val = min(max(1, round(len(X) * val_fraction)), len(X) - 1)
     return X[n_val:], y[n_val:], X[:n_val], y[:n_val]
 

@@ -7,11 +7,15 @@
 
 安全 (safety)：用 `ast.parse` 只得到语法树 (syntax tree)，然后按白名单 (whitelist) 逐个节点
 解释；从不调用 eval/exec，也从不编译成字节码 (bytecode)。输入长度、嵌套深度和指数大小都有上限，
-所以再怪的输入也很快得到答案，不会卡住 (hang)。数值运算遵循引擎的定义域规则 (domain rule)：
+所以再怪的输入也很快得到答案，不会卡住 (hang)。超过上限时，信息说出是哪一个上限：
+    MAX_LENGTH  字符数；平铺的长式子 (a flat chain) 如 x1 + x2 + ... + x500 只受它限制
+    MAX_DEPTH   嵌套的层数：括号 ( [ { 的层数，以及运算、函数调用一层套一层的深度（如 exp(exp(...))、
+                -(-(-x))、x ** x ** x）；同一条链上并列的 + - * / 不算嵌套数值运算遵循引擎的定义域规则 (domain rule)：
 越界得到 inf 或 nan，而不是报错。
 """
 
 import ast
+import unicodedata
 import warnings
 
 from .checks import is_real
@@ -19,8 +23,8 @@ from .engine import Value
 
 __all__ = ['evaluate', 'ExpressionError', 'FUNCTIONS', 'MAX_LENGTH', 'MAX_DEPTH', 'MAX_EXPONENT']
 
-MAX_LENGTH = 1000      # 最多字符数 (characters)
-MAX_DEPTH = 50         # 语法树最大嵌套深度 (nesting depth of the syntax tree)
+MAX_LENGTH = 4000      # 最多字符数 (characters)：够写几百项的和
+MAX_DEPTH = 50         # 最大嵌套深度 (nesting depth)：括号的层数，以及运算、调用一层套一层的深度
 MAX_EXPONENT = 1000    # ** 的指数绝对值上限 (largest |exponent|)
 MAX_LABEL = 20         # 运算结果用不超过这么长的源文本作 label (label results with short source text)
 
@@ -66,11 +70,18 @@ def _snippet(text, limit=20):
 
 
 def _check_variables(variables):
-    values = {}
+    values, given = {}, {}
     for name, value in dict(variables or {}).items():
         if not isinstance(name, str) or not name.isidentifier():
             raise ExpressionError(f'变量名必须是标识符，而不是 {_snippet(str(name))} '
                                   f'(variable name must be an identifier, got {_snippet(str(name))})')
+        folded = unicodedata.normalize('NFKC', name)       # 和 Python 一样折叠名字 (NFKC)：全角的 ｘ 就是 x
+        if folded in given:
+            raise ExpressionError(f'变量 {folded} 给了两次：{given[folded]!r} 和 {name!r} 折叠 (NFKC) 之后是同一个名字 '
+                                  f'(variable {folded} is given twice: {given[folded]!r} and {name!r} are the same '
+                                  f'name after NFKC folding)')
+        given[folded] = name
+        name = folded
         if name in FUNCTIONS:
             raise ExpressionError(f'变量名 {name!r} 与函数同名 (variable name {name!r} is a function name)')
         if isinstance(value, Value):
@@ -107,6 +118,7 @@ def evaluate(text, variables=None):
     if not source:
         raise ExpressionError('表达式是空的 (expression is empty)')
     lead = len(text) - len(text.lstrip())
+    _check_brackets(source, lead)
     try:
         with warnings.catch_warnings():               # 如 '1x' 的 SyntaxWarning：我们自己报错
             warnings.simplefilter('ignore')
@@ -117,10 +129,33 @@ def evaluate(text, variables=None):
         col_en = ' at the end' if at_end else f' at column {e.offset + lead}'
         msg = str(e.msg).splitlines()[0] if e.msg else 'invalid syntax'
         raise ExpressionError(f'语法错误{col} (syntax error{col_en}: {msg})') from None
-    except (ValueError, RecursionError, MemoryError) as e:    # 空字节 (null byte)、嵌套过深
+    except (RecursionError, MemoryError):                      # Python 自己的解析器 (parser) 的上限
+        raise ExpressionError('表达式对 Python 的解析器来说太复杂：项太多或嵌套太深 '
+                              '(expression too complex for Python\'s parser: too many terms or nested too deeply)'
+                              ) from None
+    except ValueError as e:                                     # 例如空字节 (null byte)
         kind = type(e).__name__
         raise ExpressionError(f'无法解析表达式 (cannot parse expression: {kind})') from None
     return _Evaluator(values, source, lead).visit(tree.body, 0)
+
+
+def _check_brackets(source, lead):
+    """括号 ( [ { 最多嵌套 MAX_DEPTH 层。Python 的词法分析器 (tokenizer) 到 200 层才报错，而且说法含糊。"""
+    depth = deepest = 0
+    first = None
+    for i, ch in enumerate(source):
+        if ch in '([{':
+            depth += 1
+            if depth > MAX_DEPTH and first is None:
+                first = i
+            deepest = max(deepest, depth)
+        elif ch in ')]}':
+            depth = max(depth - 1, 0)
+    if first is not None:
+        col = first + lead + 1
+        raise ExpressionError(f'括号嵌套太深：{deepest} 层，最多 {MAX_DEPTH} 层（第 {col} 列） '
+                              f'(parentheses nested too deeply: {deepest} levels, at most {MAX_DEPTH}, '
+                              f'at column {col})')
 
 
 class _Evaluator:
@@ -129,39 +164,36 @@ class _Evaluator:
     def __init__(self, values, source, lead):
         self.values = values
         self.source = source
+        self.encoded = source.encode('utf-8')      # ast 的列号 (col_offset) 按 UTF-8 字节计
         self.lead = lead
 
     def fail(self, node, zh, en):
         """抛出带位置的 ExpressionError；ast 的列号按 UTF-8 字节计，这里换算成字符 (characters)。"""
-        col = len(self.source.encode('utf-8')[:node.col_offset].decode('utf-8', 'ignore')) + self.lead + 1
-        raise ExpressionError(f'{zh}（第 {col} 列）({en} at column {col})')
+        col = len(self.encoded[:node.col_offset].decode('utf-8', 'ignore')) + self.lead + 1
+        raise ExpressionError(f'{zh}（第 {col} 列） ({en} at column {col})')
 
     def visit(self, node, depth):
-        value = self.compute(node, depth)
+        return self.label(self.compute(node, depth), node)
+
+    def label(self, value, node):
+        """运算的结果以它的源文本作 label（不太长时）。表达式只有一行，所以按字节切出来就是源文本。"""
         if value._prev and not value.label:
-            text = ast.get_source_segment(self.source, node) or ''
+            text = self.encoded[node.col_offset:node.end_col_offset].decode('utf-8')
             if len(text) <= MAX_LABEL:
                 value.label = text
         return value
 
     def compute(self, node, depth):
         if depth > MAX_DEPTH:
-            self.fail(node, f'嵌套太深，最多 {MAX_DEPTH} 层', f'nested too deeply, at most {MAX_DEPTH} levels')
+            self.fail(node, f'运算或函数调用嵌套太深，最多 {MAX_DEPTH} 层',
+                      f'operations or calls nested too deeply, at most {MAX_DEPTH} levels')
         depth += 1
         if isinstance(node, ast.Constant):
             return self.constant(node)
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            symbol, apply = _BINARY[type(node.op)]
-            left = self.visit(node.left, depth)
-            right = self.visit(node.right, depth)
-            if symbol == '**' and abs(right.data) > MAX_EXPONENT:
-                self.fail(node, f'指数太大：{right.data:g}，绝对值最多 {MAX_EXPONENT}',
-                      f'exponent too large: {right.data:g}, |exponent| at most {MAX_EXPONENT}')
-            if symbol == '**' and not right._prev and not right.label:
-                return apply(left, right.data)      # 常数指数：一元的 x**n 节点
-            return apply(left, right)
+            return self.chain(node, depth)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.visit(node.operand, depth)
             if isinstance(node.op, ast.UAdd):
@@ -175,6 +207,27 @@ class _Evaluator:
             op = type(node.op).__name__
             self.fail(node, f'不支持的运算符 {op}', f'unsupported operator {op}')
         self.unsupported(node)
+
+    def chain(self, node, depth):
+        """a + b - c + ...：Python 把它解析成向左长的树 (((a + b) - c) + ...)。沿左边走到底，再从左往右
+        迭代地算回来：平铺的长式子不算嵌套，也不会递归很深；只有每个右边的运算数 (right operand) 深一层。"""
+        spine = []
+        while isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            spine.append(node)
+            node = node.left
+        value = self.visit(node, depth)
+        for parent in reversed(spine):
+            value = self.label(self.binary(parent, value, self.visit(parent.right, depth)), parent)
+        return value
+
+    def binary(self, node, left, right):
+        symbol, apply = _BINARY[type(node.op)]
+        if symbol == '**' and abs(right.data) > MAX_EXPONENT:
+            self.fail(node, f'指数太大：{right.data:g}，绝对值最多 {MAX_EXPONENT}',
+                      f'exponent too large: {right.data:g}, |exponent| at most {MAX_EXPONENT}')
+        if symbol == '**' and not right._prev and not right.label:
+            return apply(left, right.data)      # 常数指数：一元的 x**n 节点
+        return apply(left, right)
 
     def unsupported(self, node):
         zh, en = _SYNTAX_NAMES.get(type(node), ('不支持的语法', 'unsupported syntax'))

@@ -22,10 +22,11 @@
 权重和偏置都从 U(-1, 1) 抽取，抽取的顺序也与讲座的代码相同（每个神经元先 w 后 b）。
 """
 
+import inspect
 import math
 import random
 
-from .checks import as_list, is_real, positive_int, show
+from .checks import as_list, is_real, keywords, positive_int, seeded, show, unknown_keyword
 from .engine import Parameter, Value, dot
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
@@ -72,7 +73,7 @@ def _rng(rng, seed):
     """随机数来源：给了 rng 用 rng；给了 seed 用 random.Random(seed)；都没给用全局的 random 模块（像 micrograd）。"""
     if rng is not None:
         return rng
-    return random if seed is None else random.Random(seed)
+    return random if seed is None else seeded(seed)
 
 
 class Module:
@@ -151,6 +152,7 @@ class Neuron(Module):
     rng, seed   随机数来源：给 rng（random.Random）就用它；给 seed 用 random.Random(seed)；都不给用全局的 random
     """
 
+    @keywords
     def __init__(self, nin, nonlin=True, activation=None, init=None, fan_out=1, rng=None, seed=None,
                  bias_init=None):
         positive_int('nin', nin)
@@ -213,9 +215,13 @@ class Layer(Module):
     其余关键字参数 (activation、init、nonlin) 传给每个 Neuron。
     """
 
+    @keywords
     def __init__(self, nin, nout, rng=None, seed=None, **kwargs):
-        positive_int('nin', nin)
-        positive_int('nout', nout)
+        nin = positive_int('nin', nin)                   # numpy 的整数也存成 int，save() 才能写进 JSON
+        nout = positive_int('nout', nout)
+        for name in kwargs:                          # 其余的关键字参数交给每个 Neuron：名字写错就在这里说
+            if name not in _NEURON_OPTIONS:
+                raise unknown_keyword('Layer', name, ['nin', 'nout', 'rng', 'seed'] + _NEURON_OPTIONS)
         rng = _rng(rng, seed)
         self.nin = nin
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
@@ -250,6 +256,10 @@ class Layer(Module):
                                 'activation': first.activation, 'init': first.init}, first.bias_init)
 
 
+# Layer 交给 Neuron 的关键字参数 (keyword arguments Layer passes on to each Neuron)
+_NEURON_OPTIONS = [name for name in inspect.signature(Neuron).parameters if name not in ('nin', 'fan_out', 'rng', 'seed')]
+
+
 class MLP(Module):
     """多层感知机 (multilayer perceptron)：MLP(nin, [h1, h2, ..., nout])。
 
@@ -262,9 +272,10 @@ class MLP(Module):
     最后一层只有一个输出时返回一个 Value，否则返回列表。
     """
 
+    @keywords
     def __init__(self, nin, nouts, activation='relu', init=None, seed=None, output_activation='linear',
                  bias_init=None):
-        positive_int('nin', nin)
+        nin = positive_int('nin', nin)
         _check_choice('activation', activation, ACTIVATIONS)
         _check_choice('output_activation', output_activation, ACTIVATIONS)
         if init is not None:
@@ -274,8 +285,7 @@ class MLP(Module):
         nouts = as_list('nouts', nouts, '层宽 (layer width) ', 'layer widths')
         if not nouts:
             raise ValueError("nouts 不能为空：至少要有输出层 (nouts must not be empty: at least the output layer)")
-        for i, n in enumerate(nouts):
-            positive_int(f'nouts[{i}]', n)
+        nouts = [positive_int(f'nouts[{i}]', n) for i, n in enumerate(nouts)]
         self.nin, self.nouts, self.activation, self.init = nin, nouts, activation, init
         self.output_activation, self.bias_init = output_activation, bias_init
         rng = _rng(None, seed)

@@ -15,8 +15,8 @@
 
 import math
 
-from .checks import as_list, finite, show
-from .engine import Value
+from .checks import as_list, finite, keywords, show
+from .engine import Value, _div
 
 __all__ = ['Optimizer', 'SGD', 'Adam']
 
@@ -27,7 +27,13 @@ def _non_negative(name, x):
 
 
 class Optimizer:
-    """优化器的基类 (base class)：保存参数列表、学习率和步数 self.t。"""
+    """优化器的基类 (base class)：保存参数列表、学习率、步数 self.t 和每个参数的状态 self.state。
+
+    一步要么全做，要么不做 (all or nothing)：step() 先只读地算出每个参数的新值和新状态，再一起写入；
+    写入的半中间出了异常（例如按了 Ctrl-C 的 KeyboardInterrupt），已经写的会被改回去，参数、状态和
+    步数 t 都和这一步之前一样，异常照常抛出。数值按 IEEE 754 算，与 PyTorch 相同：例如 Adam(eps=0)
+    遇到为 0 的梯度得到 nan，而不是抛出 ZeroDivisionError。
+    """
 
     def __init__(self, params, lr):
         if hasattr(params, 'parameters') and callable(params.parameters):
@@ -48,6 +54,7 @@ class Optimizer:
             _non_negative('lr', lr)
         self.lr = lr
         self.t = 0                                    # 已经走过的步数
+        self.state = [None] * len(self.params)        # 每个参数的状态，如动量 (momentum)；由子类决定
 
     def current_lr(self):
         """这一步用的学习率：lr 是函数时为 lr(t)，返回值也要是 ≥ 0 的有限数。"""
@@ -68,13 +75,26 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self):
-        """走一步 (one update)：按每个参数的 p.grad 更新 p.data，步数 t 加一。先 backward() 再 step()。"""
-        lr = self.current_lr()
-        for i, p in enumerate(self.params):
-            self._update(i, p, lr)
-        self.t += 1
+        """走一步 (one update)：按每个参数的 p.grad 更新 p.data，步数 t 加一。先 backward() 再 step()。
 
-    def _update(self, i, p, lr):
+        先算后写 (compute first, then write)：出错时什么都没改；写到一半被打断时全部改回去。
+        """
+        lr = self.current_lr()
+        new = [self._update(p, state, lr) for p, state in zip(self.params, self.state)]    # 只读 (read only)
+        old = [p.data for p in self.params], self.state, self.t
+        try:
+            self._write([data for data, _ in new], [state for _, state in new], self.t + 1)
+        except BaseException:                         # 例如 Ctrl-C：改回这一步之前 (roll back)
+            self._write(*old)
+            raise
+
+    def _write(self, data, state, t):
+        for p, x in zip(self.params, data):
+            p.data = x
+        self.state, self.t = state, t
+
+    def _update(self, p, state, lr):
+        """算出一个参数的 (新的 p.data, 新的状态)，不改任何东西；子类实现它。"""
         raise NotImplementedError
 
 
@@ -87,6 +107,7 @@ class SGD(Optimizer):
         p = p - lr·g
     """
 
+    @keywords
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(params, lr)
         self.momentum = _non_negative('momentum', momentum)
@@ -94,17 +115,16 @@ class SGD(Optimizer):
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True 需要 momentum > 0 (nesterov=True requires momentum > 0)")
         self.nesterov = bool(nesterov)
-        self.buf = [None] * len(self.params)
 
-    def _update(self, i, p, lr):
+    def _update(self, p, buf, lr):
+        """状态是动量缓存 buf（第一步之前是 None）。"""
         g = p.grad
         if self.weight_decay:
             g = g + self.weight_decay * p.data
         if self.momentum:
-            buf = g if self.buf[i] is None else self.momentum * self.buf[i] + g
-            self.buf[i] = buf
+            buf = g if buf is None else self.momentum * buf + g
             g = g + self.momentum * buf if self.nesterov else buf
-        p.data -= lr * g
+        return p.data - lr * g, buf
 
 
 class Adam(Optimizer):
@@ -117,6 +137,7 @@ class Adam(Optimizer):
     每个参数的步长按它自己的梯度大小自动缩放，所以对学习率不太敏感。
     """
 
+    @keywords
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -126,17 +147,18 @@ class Adam(Optimizer):
                            for i, b in enumerate(betas))
         self.eps = _non_negative('eps', eps)
         self.weight_decay = _non_negative('weight_decay', weight_decay)
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.state = [(0.0, 0.0)] * len(self.params)
 
-    def _update(self, i, p, lr):
+    def _update(self, p, state, lr):
+        """状态是 (m, v)：一阶矩和二阶矩。"""
         beta1, beta2 = self.betas
         t = self.t + 1
+        m, v = state
         g = p.grad
         if self.weight_decay:
             g = g + self.weight_decay * p.data
-        m = self.m[i] = self.m[i] + (g - self.m[i]) * (1.0 - beta1)      # torch 用 lerp 写同一个式子
-        v = self.v[i] = self.v[i] * beta2 + g * g * (1.0 - beta2)
+        m = m + (g - m) * (1.0 - beta1)                  # torch 用 lerp 写同一个式子
+        v = v * beta2 + g * g * (1.0 - beta2)
         step_size = lr / (1.0 - beta1 ** t)
         denom = math.sqrt(v) / math.sqrt(1.0 - beta2 ** t) + self.eps
-        p.data -= step_size * (m / denom)
+        return p.data - step_size * _div(m, denom), (m, v)      # eps=0 且 v=0 时是 0/0 = nan，与 torch 相同

@@ -8,15 +8,27 @@
 
 写入是原子的 (atomic)：先写同一文件夹里的临时文件 (temporary file)，flush + fsync 落盘，再用
 os.replace 一步换上去。中途崩溃 (crash) 时旧文件原封不动，不会留下写了一半的文件。
+临时文件名是 .<文件名>.<进程号 pid>.<随机>.micrograd.tmp（文件名太长时截短，保证不超过文件系统的上限）；
+进程被 kill -9 杀掉时它会留下来，下一次保存同一个文件时，写它的进程已经不在了的临时文件会被删掉（POSIX）。
+
+写入的规则，与编辑器 (editor) 相同：
+- path 是符号链接 (symlink) 时写到它指向的文件 (write through)，链接本身保留；
+- 已有的文件是只读的（没有任何写权限位 (write bit)，或当前用户不能写）时拒绝覆盖，root 也一样；
+- 不是普通文件（例如设备 /dev/null、命名管道 FIFO）时拒绝；
+- 覆盖时保留原来的权限 (permissions)；新文件按 umask。
+文件系统的错误（没有权限、磁盘满了、文件名太长……）都是一行的 OSError，写的是你给的 path，而不是临时文件名。
 
 读取先检查全部内容，再改写参数：文件是空的、被截断 (truncated)、不是 JSON、版本不对、结构不同，
 或参数的名字、个数、类型不对、含 nan/inf，都抛出一行的 ValueError，模型保持原样 (unchanged)。
-文件不存在是 FileNotFoundError（也是一行双语）。init 只决定初始权重，读取时不核对它。
+读进来的数就是文件里写的数：float64 不能精确表示的整数（如 10016348894188071，超过 2**53）被拒绝，
+而不是悄悄变成另一个数。文件不存在是 FileNotFoundError（也是一行双语）。init 只决定初始权重，读取时不核对它。
 """
 
 import json
 import math
 import os
+import re
+import stat
 import tempfile
 
 from .checks import is_real, show
@@ -25,6 +37,8 @@ __all__ = ['save', 'load', 'FORMAT', 'VERSION']
 
 FORMAT = 'micrograd_zh'
 VERSION = 1
+TEMP_SUFFIX = '.micrograd.tmp'
+_TEMP_TAIL = re.compile(r'(\d+)\.[a-z0-9_]{8}' + re.escape(TEMP_SUFFIX) + r'\Z')   # pid、mkstemp 的 8 个随机字符
 
 
 def _check_path(path):
@@ -40,6 +54,80 @@ def _umask():
     return mask
 
 
+def _cannot_save(path, error):
+    """文件系统的错误换成一行、写出用户给的 path 的同类 OSError（errno 不变）。"""
+    reason = error.strerror or str(error)
+    new = type(error)(f"无法保存到 {path}：{reason} (cannot save to {path}: {reason})")
+    new.errno = error.errno
+    return new
+
+
+def _mode_to_keep(path, target):
+    """target 已存在时检查它能否覆盖，返回要保留的权限；不存在时返回按 umask 的新文件权限。"""
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+    except OSError as e:
+        raise _cannot_save(path, e) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ValueError(f"path 是一个文件夹，要给文件名：{path} (path is a folder, give a file name: {path})")
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"path 不是普通文件，拒绝用模型文件替换它：{path} "
+                         f"(path is not a regular file, refusing to replace it: {path})")
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise PermissionError(f"{path} 是只读的，拒绝覆盖；确实要覆盖就先让它可写，例如 chmod u+w "
+                              f"({path} is read-only: refusing to overwrite it; make it writable first, "
+                              f"e.g. chmod u+w)")
+    return stat.S_IMODE(st.st_mode)
+
+
+def _name_max(folder):
+    try:
+        return os.pathconf(folder, 'PC_NAME_MAX')
+    except (AttributeError, OSError, ValueError):
+        return 255
+
+
+def _temp_stem(folder, name):
+    """临时文件名的开头 '.<文件名>.'；文件名太长时截短，让整个临时文件名不超过文件系统的上限 (NAME_MAX)。
+
+    后面接 '<pid>.<8 个随机字符>.micrograd.tmp'，pid 按最长 10 位预留，所以同一个文件的开头总是一样的。
+    """
+    budget = _name_max(folder) - len('..') - 10 - len('.') - 8 - len(TEMP_SUFFIX)
+    while name and len(os.fsencode(name)) > budget:
+        name = name[:-1]
+    return '.' + name + '.'
+
+
+def _alive(pid):
+    """进程 pid 还在吗？拿不准时当作还在（宁可留下垃圾，也不删别人正在写的文件）。"""
+    if os.name != 'posix' or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)                                  # 信号 0 只检查进程是否存在，不发信号
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):         # 例如 PermissionError：别的用户的进程，还活着
+        return True
+    return True
+
+
+def _remove_stale_temps(folder, stem):
+    """删掉同一个文件的、写它的进程已经不在了的临时文件（被 kill -9 的保存留下的）。"""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = name.startswith(stem) and _TEMP_TAIL.match(name, len(stem))
+        if match and not _alive(int(match.group(1))):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
+
+
 def save(module, path):
     """把 module 的结构和参数原子地写进 path（JSON）。参数里有 nan/inf 时拒绝保存，免得覆盖好的存档。"""
     path = _check_path(path)
@@ -49,16 +137,17 @@ def save(module, path):
             raise ValueError(f"参数 {name} 是 {v!r}，拒绝保存，以免覆盖好的文件 "
                              f"(parameter {name} is {v!r}: refusing to save over a good file)")
     doc = {'format': FORMAT, 'version': VERSION, 'architecture': module.architecture(), 'parameters': params}
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise ValueError(f"path 是一个文件夹，要给文件名：{path} (path is a folder, give a file name: {path})")
+    target = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)   # 穿过符号链接
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"文件夹不存在：{folder} (folder does not exist: {folder})")
+    mode = _mode_to_keep(path, target)
+    stem = _temp_stem(folder, os.path.basename(target))
+    _remove_stale_temps(folder, stem)
     try:
-        mode = os.stat(path).st_mode & 0o777               # 覆盖时保留原来的权限 (permissions)
-    except OSError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(path) + '.', suffix='.tmp')
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f'{stem}{os.getpid()}.', suffix=TEMP_SUFFIX)
+    except OSError as e:
+        raise _cannot_save(path, e) from None
     try:
         with os.fdopen(fd, 'w', encoding='utf-8') as f:
             json.dump(doc, f, ensure_ascii=False, indent=1, allow_nan=False)
@@ -66,12 +155,14 @@ def save(module, path):
             f.flush()
             os.fsync(f.fileno())                         # 先确保数据真的落盘 (on disk)
         os.chmod(tmp, mode)
-        os.replace(tmp, path)                            # 原子的一步 (atomic)：要么旧文件，要么新文件
-    except BaseException:
+        os.replace(tmp, target)                          # 原子的一步 (atomic)：要么旧文件，要么新文件
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise _cannot_save(path, e) from None
         raise
     try:                                                 # 让“换文件”这一步本身也落盘（POSIX）
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -135,6 +226,11 @@ def _number(v):
         return False
 
 
+def _exact(v):
+    """文件里的整数必须能被 float64 精确表示（|v| ≤ 2**53 的整数都可以），否则读进来就成了另一个数。"""
+    return not isinstance(v, int) or float(v) == v
+
+
 def load(module, path):
     """读取 save() 写的文件，核对后就地改写 module 的参数，返回 module。出错时 module 不变。"""
     path = _check_path(path)
@@ -166,5 +262,8 @@ def load(module, path):
         if not _number(params[name]):
             raise _bad(path, f'参数 {name} 必须是有限的数，而不是 {show(params[name])}',
                        f'parameter {name} must be a finite number, got {show(params[name])}')
+        if not _exact(params[name]):
+            raise _bad(path, f'参数 {name} 是整数 {show(params[name])}，float64 不能精确表示它',
+                       f'parameter {name} is the integer {show(params[name])}, which a float64 cannot hold exactly')
     module.load_state_dict({name: float(params[name]) for name in names})
     return module

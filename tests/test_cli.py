@@ -2,6 +2,7 @@
 
 import configparser
 import os
+import re
 import subprocess
 import sys
 
@@ -136,3 +137,86 @@ def test_console_script_is_declared():
     scripts = cfg['options.entry_points']['console_scripts']
     assert 'micrograd-zh = micrograd_zh.__main__:main' in scripts
     assert 'graphviz-pure' in cfg['options.extras_require']['viz']
+
+
+# ---------------------------------------------------------------- 输出文件、编码、以 - 开头的表达式、全角、上限
+@pytest.mark.parametrize('command', ['draw', 'steps'])
+@pytest.mark.parametrize('output, fragment', [('', '-o must not be empty'), ('   ', '-o must not be empty'),
+                                              ('{tmp}/', '-o is a folder'), ('{tmp}', '-o is a folder'),
+                                              ('{tmp}/sub/', '-o is a folder')])
+def test_an_empty_or_folder_output_is_refused(capsys, tmp_path, monkeypatch, command, output, fragment):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'sub').mkdir()
+    code, out, err = run(capsys, command, 'a*b', '--set', 'a=2', 'b=3', '-o', output.format(tmp=tmp_path))
+    assert code == 2 and fragment in err and err.count('\n') == 1
+    assert sorted(p.name for p in tmp_path.rglob('*')) == ['sub']          # 没有写出隐藏的 .svg
+
+
+def test_draw_output_goes_to_the_path_given(capsys, tmp_path, monkeypatch):
+    saved = []
+    monkeypatch.setattr(viz.Graph, 'save', lambda self, path: saved.append(path) or path)
+    code, out, err = run(capsys, 'draw', 'a*b', '--set', 'a=2', 'b=3', '-o', str(tmp_path / 'g.anything'))
+    assert code == 0 and saved == [str(tmp_path / 'g.anything')] and out.strip() == saved[0]
+
+
+@pytest.mark.parametrize('argv', [
+    ['explain', '-x*2', '--set', 'x=1.5'],
+    ['explain', '--set', 'x=1.5', '-x*2'],
+    ['explain', '--', '-x*2', '--set', 'x=1.5'],
+    ['explain', '--set', 'x=1.5', '--', '-x*2'],
+    ['explain', '-(x*2)', '--set', 'x=1.5'],
+    ['explain', '-2*x', '--set', 'x=1.5'],
+])
+def test_an_expression_may_start_with_a_minus(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert re.search(r'^  ∂L/∂x = .* = -2\.0000$', out, re.M), out         # ∂L/∂x = -2
+
+
+@pytest.mark.parametrize('argv, fragment', [
+    (['explain', '-x*2', '-y', '--set', 'x=1'], 'unrecognized arguments: -y'),
+    (['explain', 'x', '--', '-x', '--set', 'x=1'], 'unrecognized arguments: x'),
+    (['explain', '--set', 'x=1'], 'the following arguments are required: expression'),
+    (['explain', '--', '--set', 'x=1'], 'unrecognized arguments: x=1'),
+])
+def test_a_leading_minus_does_not_hide_other_mistakes(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and err.count('\n') == 1
+
+
+def test_fullwidth_names_and_values_in_set_fold_like_the_expression(capsys):
+    code, out, err = run(capsys, 'explain', 'ｘ * 2', '--set', 'ｘ＝－３．５')
+    assert code == 0, err
+    assert '∂L/∂x = ∂L/∂L × ∂L/∂x = 1.0000 × 2.0000 = 2.0000' in out
+    code, out, err = run(capsys, 'explain', 'x * 2', '--set', 'ｘ=1', 'x=2')
+    assert code == 2 and '--set gives x twice' in err
+
+
+def test_a_flat_sum_of_hundreds_of_terms_works_and_deep_parentheses_say_which_limit(capsys):
+    terms = ' + '.join(f'w{i}*x{i}' for i in range(300))
+    values = [f'w{i}={i % 5}' for i in range(300)] + [f'x{i}=1' for i in range(300)]
+    code, out, err = run(capsys, 'explain', terms, '--set', *values)
+    assert code == 0, err
+    assert '∂L/∂x299 = ' in out
+    code, out, err = run(capsys, 'explain', '(' * 200 + 'x' + ')' * 200, '--set', 'x=1')
+    assert code == 2 and '(parentheses nested too deeply: 200 levels, at most 50, at column 51)' in err
+
+
+@pytest.mark.parametrize('argv, exit_code', [
+    (['explain', 'a*b', '--set', 'a=2', 'b=3'], 0),
+    (['draw', 'a*b', '--set', 'a=2', 'b=3', '-o', 'g.dot'], 0),
+    (['draw', 'a*b', '--set', 'a=2', 'b=3', '-o', '图.dot'], 0),
+    (['explain', 'a*b', '--set', 'a=2'], 2),
+    (['draw', '-h'], 0),
+])
+def test_a_console_that_cannot_show_chinese_gets_escapes_not_a_traceback(tmp_path, argv, exit_code):
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''), PYTHONIOENCODING='ascii')
+    done = subprocess.run([sys.executable, '-m', 'micrograd_zh', *argv], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env, cwd=str(tmp_path), timeout=60)
+    out, err = done.stdout.decode('ascii'), done.stderr.decode('ascii')     # 真的只有 ASCII
+    assert done.returncode == exit_code and 'Traceback' not in err, err
+    assert err.count('set PYTHONIOENCODING=utf-8 to see them') == 1
+    if argv[0] == 'explain' and exit_code == 0:
+        assert '\\u2202L/\\u2202a = \\u2202L/\\u2202L \\xd7 \\u2202L/\\u2202a = 1.0000 \\xd7 3.0000 = 3.0000' in out
+    if '图.dot' in argv:
+        assert out.strip() == '\\u56fe.dot' and (tmp_path / '图.dot').exists()

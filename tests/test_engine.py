@@ -306,7 +306,7 @@ def in_other_thread(context, probe, then=lambda: None):
     t.start()
     with context:
         inside.set()
-        done.wait(10)
+        assert done.wait(600), '另一个线程没有做完 (the probe thread did not finish)'   # 不靠时间猜 (no race)
         then()
     t.join()
     return result.get('value')

@@ -4,6 +4,8 @@
 信息只有一行，有中文也有括号里的英文，写出了参数名，并且和表格里的一字不差。文档和代码因此不会走样。
 """
 
+import contextlib
+import io
 import json
 import math
 import re
@@ -50,7 +52,21 @@ def namespace(tmp_path):
         ns['m'].save(path)
         return json.loads(path.read_text(encoding='utf-8'))
 
-    ns.update(write=write, good=good, tmp=lambda name: str(tmp_path / name), folder=str(tmp_path))
+    def cli(*argv):
+        """运行命令行 micrograd-zh *argv；退出码是 2 时，把 stderr 上那一行（去掉开头的 'micrograd-zh: '）
+        当作 SystemExit 的信息抛出 (exit code 2: raise SystemExit with the one line printed)。"""
+        from micrograd_zh.__main__ import PROG, main
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = main(list(argv))
+            except SystemExit as e:
+                code = e.code
+        if code == 2:
+            raise SystemExit(err.getvalue().rstrip('\n')[len(PROG) + 2:])
+        return code
+
+    ns.update(write=write, good=good, tmp=lambda name: str(tmp_path / name), folder=str(tmp_path), cli=cli)
     return ns
 
 
@@ -69,7 +85,7 @@ def run(code, tmp_path):
     before = ns['m'].state_dict()
     try:
         exec(code, ns)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:            # SystemExit：命令行 cli(...) 的拒绝 (refusals)
         message = str(exc)
         for name in ('model.json', 'missing.json', ''):
             message = message.replace(str(tmp_path / name).rstrip('/'), '<path>')

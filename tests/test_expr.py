@@ -4,6 +4,7 @@ import ast
 import builtins
 import math
 import os
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -145,6 +146,64 @@ def test_bad_variables(variables):
 def test_not_a_string():
     with pytest.raises(ExpressionError, match='must be a str'):
         evaluate(b'1 + 1')
+
+
+# ---------------------------------------------------------------- 上限 (limits)：说清楚是哪一个
+@pytest.mark.parametrize('terms', [52, 300])
+def test_a_flat_sum_of_hundreds_of_terms_is_not_nesting(terms):
+    names = [f'x{i}' for i in range(terms)]
+    text = ' + '.join(f'{i % 7}*{name}' for i, name in enumerate(names))
+    assert len(text) <= MAX_LENGTH
+    out = evaluate(text, {name: 1.0 for name in names})
+    assert out.data == sum(i % 7 for i in range(terms))
+    out.backward()
+    assert out.label == '' and out._prev[1].label == f'{(terms - 1) % 7}*x{terms - 1}'
+    assert evaluate('-'.join(['x'] * 1500), {'x': 1.0}).data == -1498.0        # 1500 项 (terms)
+
+
+def test_a_long_chain_still_labels_its_short_prefixes():
+    out = evaluate('a*b + c - d / e', {k: 2.0 for k in 'abcde'})
+    assert out.label == 'a*b + c - d / e'
+    assert [v.label for v in out._prev] == ['a*b + c', 'd / e']
+    assert [v.label for v in out._prev[0]._prev] == ['a*b', 'c']
+
+
+@pytest.mark.parametrize('depth', [51, 201, 1000])
+def test_parentheses_beyond_the_limit_say_so(depth):
+    with pytest.raises(ExpressionError) as info:
+        evaluate('(' * depth + 'x' + ')' * depth, {'x': 1.0})
+    assert str(info.value).endswith(f'(parentheses nested too deeply: {depth} levels, at most {MAX_DEPTH}, '
+                                    f'at column {MAX_DEPTH + 1})')
+    assert evaluate('(' * MAX_DEPTH + 'x' + ')' * MAX_DEPTH, {'x': 1.0}).data == 1.0
+
+
+@pytest.mark.parametrize('text', ['-' * 60 + 'x', 'relu(-' * 30 + 'x' + ')' * 30, 'x' + ' ** x' * 60])
+def test_operations_nested_beyond_the_limit_say_so(text):
+    with pytest.raises(ExpressionError, match=f'operations or calls nested too deeply, at most {MAX_DEPTH} levels'):
+        evaluate(text, {'x': 1.0})
+
+
+def test_too_long_says_how_long_and_the_limit():
+    with pytest.raises(ExpressionError, match=f'expression too long: {MAX_LENGTH + 1} characters, '
+                                              f'at most {MAX_LENGTH}'):
+        evaluate('x' * (MAX_LENGTH + 1), {})
+
+
+def test_what_pythons_own_parser_cannot_take_is_named():
+    """Python 3.11/3.12 的解析器在约 3000 层处放弃（RecursionError）；3.9、3.13 能解析，由我们的深度上限拒绝。"""
+    with pytest.raises(ExpressionError) as info:
+        evaluate('-' * (MAX_LENGTH - 1) + 'x', {'x': 1.0})
+    assert re.search(r"too complex for Python's parser: too many terms or nested too deeply\)$"
+                     r"|operations or calls nested too deeply", str(info.value)), str(info.value)
+
+
+def test_variable_names_fold_like_pythons_identifiers():
+    """Python 按 NFKC 折叠标识符：表达式里的全角 ｘ 就是 x。变量名也一样折叠。"""
+    assert evaluate('ｘ * 2', {'ｘ': 3.0}).data == 6.0
+    assert evaluate('x * 2', {'ｘ': 3.0}).data == 6.0
+    assert evaluate('ｘ * 2', {'x': 3.0}).data == 6.0
+    with pytest.raises(ExpressionError, match="variable x is given twice: 'x' and 'ｘ' are the same name"):
+        evaluate('x', {'x': 1.0, 'ｘ': 2.0})
 
 
 # ---------------------------------------------------------------- 模糊测试 (fuzz)

@@ -1,6 +1,10 @@
 """优化器测试：与 torch.optim 在 float64 上走出同样的轨迹；学习率可以是函数；参数检查。"""
 
+import copy
+import math
+
 import pytest
+from interrupts import Interrupter, count_events
 
 from micrograd_zh import Value
 from micrograd_zh.optim import SGD, Adam
@@ -120,3 +124,75 @@ def test_non_value_params_and_negative_scheduled_lr():
     opt.step()
     with pytest.raises(ValueError, match=r'lr\(1\) must be >= 0'):
         opt.step()
+
+
+# ---------------------------------------------------------------- 一步要么全做，要么不做 (all or nothing)
+def make_problem(kind):
+    """五个参数，已经走过一步（状态不是零），梯度已经算好，等着下一步。"""
+    params = [Value(x) for x in (1.5, -0.7, 0.3, 2.0, 0.0)]
+    opt = {'sgd': lambda: SGD(params, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+           'adam': lambda: Adam(params, lr=0.1, weight_decay=0.01)}[kind]()
+    grads = [0.5, -1.0, 2.0, 0.0, 3.0]
+    for p, g in zip(params, grads):
+        p.grad = g
+    opt.step()
+    for p, g in zip(params, grads):
+        p.grad = -g / 2 + 0.25
+    return params, opt
+
+
+def snapshot(params, opt):
+    return [p.data for p in params], copy.deepcopy(opt.state), opt.t
+
+
+@pytest.mark.parametrize('kind', ['sgd', 'adam'])
+def test_a_step_that_fails_half_way_changes_nothing(kind):
+    params, opt = make_problem(kind)
+    params[3].grad = 'oops'                                   # 第 4 个参数的梯度坏了
+    before = snapshot(params, opt)
+    with pytest.raises(TypeError):
+        opt.step()
+    assert snapshot(params, opt) == before                    # 前 3 个参数也没动，步数也没变
+
+
+@pytest.mark.parametrize('kind', ['sgd', 'adam'])
+def test_ctrl_c_at_every_moment_of_a_step_leaves_it_undone_or_done(kind):
+    """在 step() 的每一条字节码之间按 Ctrl-C：参数、状态和步数要么都是这一步之前的，要么都是之后的。"""
+    params, opt = make_problem(kind)
+    before = snapshot(params, opt)
+    opt.step()
+    after = snapshot(params, opt)
+    assert after != before
+    params, opt = make_problem(kind)
+    total = count_events(opt.step, fine_files=['optim.py'])
+    assert total > 50                                         # 打断点够密 (dense enough)
+    seen = []
+    for k in range(1, total + 1):
+        params, opt = make_problem(kind)
+        interrupter = Interrupter(k, fine_files=['optim.py'])
+        with pytest.raises(KeyboardInterrupt):
+            interrupter.run(opt.step)
+        state = snapshot(params, opt)
+        assert state in (before, after), f'half-applied step when interrupted at event {k} of {total}'
+        seen.append(state == after)
+    assert seen.count(False) > total // 2                     # 几乎都改回去了 (almost all rolled back)
+
+
+def test_adam_with_eps_0_and_a_zero_gradient_gives_nan_like_torch():
+    """eps=0、梯度为 0：m/√v 是 0/0 = nan；梯度小到 g² 下溢 (underflow) 为 0 时是 m/0 = inf。都与 torch 相同，不抛异常。"""
+    start, grads = [1.0, 2.0, -1.0, 0.5], [0.5, 0.0, -2.0, 1e-200]
+    params = [Value(x) for x in start]
+    opt = Adam(params, lr=0.1, eps=0)
+    for p, g in zip(params, grads):
+        p.grad = g
+    opt.step()
+    ours = [p.data for p in params]
+    assert opt.t == 1 and math.isnan(ours[1]) and ours[3] == -math.inf
+    torch = pytest.importorskip('torch')
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in start]
+    topt = torch.optim.Adam(tensors, lr=0.1, eps=0)
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g, dtype=torch.float64)
+    topt.step()
+    theirs = [t.item() for t in tensors]
+    assert [x if x == x else 'nan' for x in ours] == [x if x == x else 'nan' for x in theirs]
