@@ -18,6 +18,7 @@ import os
 import sys
 import unicodedata
 
+from .checks import output_file
 from .expr import ExpressionError, evaluate
 from .stepper import backward_steps, explain
 from .viz import RendererNotFoundError, draw_dot
@@ -133,12 +134,11 @@ def _parse(argv):
 
 
 def _check_output(path, example):
-    """-o 必须是文件名：空的、以 / 结尾的、已经是文件夹的都不行（否则会悄悄写出一个隐藏的 .svg）。"""
-    if not path.strip():
-        _refuse(f'-o 不能是空的，要给文件名，例如 {example} (-o must not be empty: give a file name such as {example})')
-    if path.endswith(('/', os.sep)) or os.path.isdir(path):
-        _refuse(f'-o 是一个文件夹，要给文件名，例如 {os.path.join(path, example)} '
-                f'(-o is a folder, give a file name such as {os.path.join(path, example)})')
+    """-o 必须是文件名（见 checks.output_file）；不是时一行说明，退出码 2。"""
+    try:
+        output_file('-o', path, example)
+    except ValueError as e:
+        _refuse(str(e))
 
 
 def main(argv=None):

@@ -10,6 +10,7 @@ import functools
 import inspect
 import math
 import numbers
+import os
 import random
 
 from .engine import Value
@@ -146,3 +147,19 @@ def keywords(fn):
                 raise TypeError(f"{where} 的参数不对：{e} ({where} got wrong arguments: {e})") from None
             raise
     return checked
+
+
+def output_file(name, path, example):
+    """要写的文件名 (a file path to write)：空的、以 / 结尾的、已经是文件夹的都不行
+    （否则会悄悄写出一个隐藏的 .svg 这样的文件）。返回 os.fspath(path)。"""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} 必须是文件路径 (str 或 pathlib.Path)，而不是 {_type(path)} "
+                        f"({name} must be a file path, str or pathlib.Path, got {_type(path)})")
+    path = os.fspath(path)
+    if not path.strip():
+        raise ValueError(f'{name} 不能是空的，要给文件名，例如 {example} '
+                         f'({name} must not be empty: give a file name such as {example})')
+    if path.endswith(('/', os.sep)) or os.path.isdir(path):
+        raise ValueError(f'{name} 是一个文件夹，要给文件名，例如 {os.path.join(path, example)} '
+                         f'({name} is a folder, give a file name such as {os.path.join(path, example)})')
+    return path

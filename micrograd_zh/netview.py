@@ -18,6 +18,7 @@ import math
 import os
 from html import escape
 
+from .checks import output_file
 from .engine import Value
 from .nn import MLP, _inputs
 from .stepper import backward_trace
@@ -43,7 +44,7 @@ class NetworkPicture:
 
     def save(self, path):
         """写 SVG 文件（后缀必须是 .svg），返回路径。"""
-        path = os.fspath(path)
+        path = output_file('path', path, 'network.svg')
         suffix = os.path.splitext(path)[1]
         if suffix.lower() != '.svg':
             raise ValueError(f'网络图只能存成 .svg，而不是 {suffix!r} (the network view is saved as .svg, got {suffix!r})')

@@ -13,6 +13,7 @@ import os
 import re
 from collections import namedtuple
 
+from .checks import output_file
 from .engine import topological_order
 from .reasons import why_local
 from .viz import FONTS, as_root, fmt, node_names, render_svg, to_dot
@@ -238,6 +239,7 @@ def backward_steps(root, path, rankdir='LR', max_nodes=200, precision=4):
     网址后加 #step=3 直接打开第 3 步，加 #play 自动播放。需要渲染器（见 draw_dot）。返回 path。
     """
     order, steps, grads, names, start, per_step = _lines(root, precision, 'backward_steps')
+    path = output_file('path', path, 'steps.html')
     root = order[-1]
     index = {node: i for i, node in enumerate(order)}
     source = to_dot(root, rankdir=rankdir, max_nodes=max_nodes, precision=precision, grads=grads)
@@ -260,7 +262,6 @@ def backward_steps(root, path, rankdir='LR', max_nodes=200, precision=4):
                         '(Each step processes one node: child.grad += out.grad × local derivative on the edge.)')
     parts = {'FONTS': FONTS, 'INTRO': intro, 'STEPS': script_json, 'SVG': svg}
     page = re.sub(r'__(FONTS|INTRO|STEPS|SVG)__', lambda m: parts[m.group(1)], _PAGE)   # 一遍替换完
-    path = os.fspath(path)
     with open(path, 'w', encoding='utf-8', newline='\n') as f:
         f.write(page)
     return path

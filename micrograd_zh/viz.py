@@ -25,6 +25,7 @@ import re
 from collections import Counter, deque
 
 from . import render as _render
+from .checks import output_file
 from .engine import Parameter, Value, topological_order
 from .render import (FONTS, FORMATS, INSTALL_HINT, RendererNotFoundError, find_renderers, render_svg,
                      _html, _quoted)
@@ -388,7 +389,7 @@ class Graph:
 
         没有渲染器时照样把 DOT 写到同名的 .dot 文件，再抛出一行 RendererNotFoundError。返回写出的路径。
         """
-        path = os.fspath(path)
+        path = output_file('path', path, 'graph.svg')
         root, suffix = os.path.splitext(path)
         if suffix.lower() in ('.dot', '.gv'):
             _write(path, self.source.encode('utf-8'))

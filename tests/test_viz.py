@@ -390,3 +390,20 @@ def test_collapse_neurons_draws_one_box_per_neuron():
     local = act._local_grads[0] * act._prev[0]._local_grads[0]            # ∂tanh/∂Σ × ∂Σ/∂w0
     assert f'label="{fmt(local)}"' in short and act.label == hidden.name == 'L1.n0'
     assert 'tanh(Σ)：一个神经元' in short
+
+
+@pytest.mark.parametrize('bad', ['', '   ', 'folder/', 'folder'])
+def test_pictures_refuse_an_empty_or_folder_path_instead_of_writing_a_hidden_file(bad, tmp_path, monkeypatch):
+    from micrograd_zh import MLP, backward_steps, draw_network
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'folder').mkdir()
+    a = Value(2.0, label='a')
+    L = a * a
+    L.backward()
+    model = MLP(2, [2, 1], seed=0)
+    for write in (lambda p: draw_dot(L).save(p), lambda p: backward_steps(L, p),
+                  lambda p: draw_network(model, [1.0, 2.0]).save(p)):
+        with pytest.raises(ValueError, match='path') as info:
+            write(bad)
+        assert '\n' not in str(info.value)
+    assert sorted(p.name for p in tmp_path.rglob('*')) == ['folder']
