@@ -5,7 +5,7 @@
     Layer.neurons    Neuron 的列表
     Neuron.w         权重 (weights)，Value 的列表；Neuron.b 偏置 (bias)，一个 Value
 
-一个神经元先算预激活 (pre-activation) Σ wᵢxᵢ + b —— 用 engine.dot 建成【一个】'Σ' 节点，
+一个神经元先算预激活 (pre-activation) Σ wᵢxᵢ + b —— 用 nary.dot 建成【一个】'Σ' 节点，
 有 2n+1 条边 —— 再过激活函数 (activation)。MLP 的最后一层是线性的 (linear)，没有激活。
 
 随机性只来自 random.Random(seed)：同一个 seed 给出同样的权重，不碰全局随机状态 (global state)。
@@ -15,7 +15,8 @@ import math
 import random
 
 from .checks import as_list, is_real, positive_int, show
-from .engine import Parameter, Value, dot
+from .engine import Parameter, Value
+from .nary import dot
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
 
