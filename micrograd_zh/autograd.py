@@ -10,7 +10,8 @@ create_graph=True 时梯度是计算图，可以一直求下去：
 """
 
 from .derivatives import gradients
-from .engine import Value, _check_bool, _constant, _require_graph
+from .engine import Value, _constant
+from .operands import _check_bool, _require_graph
 
 __all__ = ['grad']
 

@@ -39,6 +39,21 @@ def power(a, out, c):
     return (0.0 if c == 0.0 else c * _pow(a, c - 1.0),)
 
 
+_POWER_NAMES = {}
+
+
+def power_name(c):
+    """x ** c 的运算名，如 '**2'、'**0.5'。名字精确记着 c（求高阶导数时要用）；常用的指数记下来，不必每次格式化。"""
+    name = _POWER_NAMES.get(c)
+    if name is None:
+        name = f'**{c:g}'
+        if float(name[2:]) != c:
+            name = f'**{c!r}'
+        if len(_POWER_NAMES) < 256:
+            _POWER_NAMES[c] = name
+    return name
+
+
 def power_values(a, b, out):
     """a ** b，两边都是 Value：∂/∂a = b·aᵇ⁻¹（b = 0 时是掩码 0），∂/∂b = aᵇ·ln a（a = 0 且 b ≥ 0 时取 0，同 PyTorch）。"""
     da = 0.0 if _number(b) == 0.0 else b * _pow(a, b - 1.0)

@@ -9,58 +9,26 @@
 节点不保存闭包 (closure)，所以没有引用环 (reference cycle)：损失 (loss) 离开作用域时，
 整张图立刻被引用计数 (reference counting) 释放。
 
-每个运算的导数公式只写一次，在 derivatives.py：前向时用 float 算出边上的数；backward(create_graph=True)
-时用 Value 算，梯度本身也成了计算图，可以再求导（二阶、三阶导数）。
-
-定义域规则 (domain rule)：与 PyTorch 的 float64 相同，越界的数学运算按 IEEE 754 给出 inf 或 nan
-（ieee.py），而不是抛出异常。例如 log(0) = -inf，log(-1) = nan，1/0 = inf，0 ** -1 = inf，
-(-8) ** (1/3) = nan，exp(1000) = inf，sqrt(-1) = nan，sin(inf) = nan。局部导数同样遵循此规则。
-在 detect_anomaly() 中则相反：第一个产生 inf/nan 的运算立刻抛出 FloatingPointError（modes.py）。
-
-速度 (speed)：热路径 (hot path) 上每个运算只做三件事：算数值、算局部导数、用 _node() 造节点。
-图的规模上限和实测数字见 docs/performance.md 与 benchmarks/。
+每个运算的导数公式只写一次（derivatives.py）：前向时代入 float，得到边上的数；backward(create_graph=True)
+时代入 Value，梯度本身也成了计算图，可以再求导。越界的运算与 PyTorch 的 float64 一样按 IEEE 754 得到
+inf 或 nan（ieee.py），如 log(0) = -inf、sqrt(-1) = nan；detect_anomaly() 中则在第一个 inf/nan 处报错（modes.py）。
+热路径 (hot path) 上每个运算只做三件事：算数值、算局部导数、用 _node() 造节点（实测见 docs/performance.md）。
 """
 
 import math
-import numbers
 
 from . import derivatives, modes
 from .derivatives import masked
 from .graph import _interior_nodes, flatten, topological_order
 from .ieee import _INF, _cos, _div, _exp, _log, _pow, _sin, _sqrt
 from .modes import detect_anomaly, is_grad_enabled, no_grad     # 旧的导入路径照样可用 (old import paths)
+from .operands import _check_bool, _check_edges, _check_label, _refuse, _require_graph, _to_float
 
 __all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'topological_order']
 
 
-def _to_float(data, what='data'):
-    """把实数 (real number) 转成 float；其他类型抛出 TypeError。"""
-    if type(data) is float:            # 最常见，也最快（numbers.Real 的检查要约 0.5 µs）
-        return data
-    if isinstance(data, bool) or not isinstance(data, numbers.Real):
-        raise TypeError(f"{what} 必须是实数 (int/float)，而不是 {type(data).__name__} "
-                        f"({what} must be a real number, not {type(data).__name__})")
-    return float(data)
-
-
-def _check_label(text):
-    """label 必须是字符串；micrograd 的 Value(data, (a, b), '+') 把子节点放在第二个位置，这里给出写法。"""
-    if isinstance(text, str):
-        return text
-    kind = type(text).__name__
-    if isinstance(text, (tuple, list, set)):
-        raise TypeError(f"label 必须是字符串 (str)，而不是 {kind}：micrograd 的 Value(data, (a, b), '+') 在这里写成 a + b，"
-                        f"或 Value(data, _prev=(a, b), _op='+', _local_grads=(1.0, 1.0)) (label must be a str, got "
-                        f"{kind}: micrograd's Value(data, (a, b), '+') is written a + b here, or "
-                        f"Value(data, _prev=(a, b), _op='+', _local_grads=(1.0, 1.0)))")
-    raise TypeError(f"label 必须是字符串 (str)，而不是 {kind} {text!r:.40} (label must be a str, got {kind} {text!r:.40})")
-
-
 def _as_value(x, op):
-    """运算 op 的另一个操作数 (operand)：Value 原样返回，int/float 变成常数节点，其他交给 _refuse。
-
-    常数 (constant) 是一个叶子节点，与 micrograd 课程里一样会画在图上（x * 2.0 的 2.0）。
-    """
+    """运算 op 的另一个操作数：Value 原样返回，数变成常数叶子节点（与课程一样画在图上，如 x * 2.0 的 2.0）。"""
     if type(x) is float or type(x) is int:     # 最常见的情形先判断，省去 isinstance
         return _leaf(float(x))
     if isinstance(x, Value):
@@ -68,20 +36,6 @@ def _as_value(x, op):
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return _leaf(float(x))
     return _refuse(x, op)
-
-
-# 学习者常犯的错：这些类型不会是数，直接给出一行中英文的 TypeError。
-_NOT_NUMBERS = (str, bytes, list, tuple, dict, set, type(None), bool, complex)
-
-
-def _refuse(x, op):
-    """不能参与运算的操作数：常见的错误类型抛出一行双语 TypeError；其他类型返回 NotImplemented，
-    让对方的类型（例如 numpy 数组）有机会处理，最后由 Python 报错。"""
-    if isinstance(x, _NOT_NUMBERS):
-        name = type(x).__name__
-        raise TypeError(f"运算 {op} 的另一边必须是 Value、int 或 float，而不是 {name} "
-                        f"(the other operand of {op} must be a Value, int or float, not {name})")
-    return NotImplemented
 
 
 _new = object.__new__
@@ -98,10 +52,7 @@ def _leaf(data):
 
 
 def _node(data, children, op, local_grads):
-    """造一个运算的输出节点 (output node of an op)，与 Value(data, '', children, op, local_grads) 相同。
-
-    热路径 (hot path)：跳过 __init__ 的类型检查（运算的结果总是 float），快约 1/4。
-    """
+    """造运算的输出节点，与 Value(data, '', children, op, local_grads) 相同，但跳过 __init__ 的检查（快约 1/4）。"""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
@@ -111,21 +62,6 @@ def _node(data, children, op, local_grads):
     out._op = op
     out._local_grads = local_grads
     return out
-
-
-_POWER_NAMES = {}
-
-
-def _power_name(c):
-    """x ** c 的运算名，如 '**2'、'**0.5'。名字精确记着 c（求高阶导数时要用）；常用的指数记下来，不必每次格式化。"""
-    name = _POWER_NAMES.get(c)
-    if name is None:
-        name = f'**{c:g}'
-        if float(name[2:]) != c:
-            name = f'**{c!r}'
-        if len(_POWER_NAMES) < 256:
-            _POWER_NAMES[c] = name
-    return name
 
 
 # ---------------------------------------------------------------- Value
@@ -152,7 +88,7 @@ class Value:
         if type(label) is not str:
             _check_label(label)
         if _prev or _local_grads:
-            _prev, _local_grads = _check_edges(_prev, _local_grads)
+            _prev, _local_grads = _check_edges(_prev, _local_grads, Value)
             if modes.open_count:       # no_grad(): 不建边；detect_anomaly(): 检查
                 _prev, _op, _local_grads = modes.apply_modes(data, _prev, _op, _local_grads)
         self.data = data
@@ -218,11 +154,7 @@ class Value:
         return _node(out, (self, other), '/', derivatives.div(a, b, out))
 
     def __pow__(self, other):
-        """乘方 (power)：a ** b。
-
-        b 是数字时是一元运算，只有一条边：∂/∂a = b·a^(b-1)。
-        b 是 Value 时有两条边，另加 ∂/∂b = a^b·ln a（a = 0 且 b ≥ 0 时取 0，与 PyTorch 一致）。
-        """
+        """乘方 (power)：a ** b；∂/∂a = b·aᵇ⁻¹。b 是数字时只有一条边；b 是 Value 时另有 ∂/∂b = aᵇ·ln a。"""
         if isinstance(other, Value):
             a, b = self.data, other.data
             out = _pow(a, b)
@@ -231,7 +163,7 @@ class Value:
             return _refuse(other, '**')
         a, c = self.data, float(other) + 0.0           # + 0.0：指数 -0.0 与 0.0 相同，运算名都是 '**0'
         out = _pow(a, c)
-        return _node(out, (self,), _power_name(c), derivatives.power(a, out, c))
+        return _node(out, (self,), derivatives.power_name(c), derivatives.power(a, out, c))
 
     def __radd__(self, other):       # other + self，例如 sum([...]) 从 0 开始
         other = _as_value(other, '+')
@@ -320,33 +252,21 @@ class Value:
 
     # ------------------------------------------------------------ 反向传播 (backpropagation)
     def _backward(self):
-        """只在这一个节点上做一步链式法则 (one chain-rule step at this node)，即 Karpathy 讲座里的 o._backward()：
-
-            每个子节点 child.grad += 局部导数 ∂self/∂child × self.grad
-
-        不清零、不排序，也不往下走：要按讲座那样逐个节点手动反向传播，先设 o.grad = 1.0，
-        再按拓扑序的逆序对每个节点调用 _backward()。backward() 就是对所有节点自动做这件事。
-        """
+        """只在这一个节点上做一步链式法则，即 Karpathy 讲座里的 o._backward()：每个子节点
+        child.grad += 局部导数 × self.grad。不清零、不排序、不往下走；backward() 对所有节点自动做这件事。"""
         _step(self, self.grad)
 
     def backward(self, create_graph=False):
-        """从本节点出发反向传播 (backpropagation)，算出图中每个节点的 grad = ∂self/∂node。
+        """反向传播 (backpropagation)：算出图中每个节点的 grad = ∂self/∂node。
 
-        按拓扑序 (topological order) 的逆序访问节点，每条边做一次链式法则：
-            child.grad += 局部导数 × node.grad
-        一个节点被多条路径用到时（如 a*a），各条路径的贡献相加。
+        按拓扑序 (topological order) 的逆序访问节点，每条边做一次 child.grad += 局部导数 × node.grad；
+        一个节点被多条路径用到时（如 a*a），各条路径的贡献相加。叶子 (leaf) 的 grad 在多次 backward() 之间
+        累加（同 PyTorch，需要时先 zero_grad()）；中间节点的 grad 每次先清零。局部导数是前向时存下的：
+        之后改 .data 不影响它们。不递归，10⁶ 层的链也可以。
 
-        梯度累加 (accumulation)：叶子节点 (leaf，没有子节点的 Value，如参数和输入) 的 grad 在多次
-        backward() 之间累加，与 PyTorch 相同；需要时先调用 zero_grad() 或把 grad 设为 0。
-        中间节点 (intermediate node) 的 grad 在每次 backward() 开始时清零，只保存这一次的结果。
-
-        create_graph=True（PyTorch 的名字）：每个 grad 是一个 Value，它自己也是一张计算图，可以再求导，
-        例如 y.backward(create_graph=True); gx = x.grad; x.grad = 0.0; gx.backward() 之后 x.grad 是 y 的二阶导数。
-        只要梯度、不想改 .grad 时用 grad(y, [x])。
-
-        局部导数在前向传播时就存好了：之后再改某个节点的 .data，backward() 仍用旧的局部导数，
-        要用新值请重新做一次前向传播。不递归，10⁶ 层的链也可以。在 detect_anomaly() 中，
-        第一个 inf/nan 梯度会抛出 FloatingPointError。
+        create_graph=True：每个 grad 是一个 Value（一张计算图），可以再求导，例如
+        y.backward(create_graph=True); g = x.grad; x.grad = 0.0; g.backward() 之后 x.grad 是二阶导数。
+        只要梯度、不改 .grad，用 grad(y, x)。
         """
         _check_bool(create_graph)
         _require_graph(self)
@@ -371,26 +291,10 @@ class Value:
 
 
 class Parameter(Value):
-    """可训练参数 (trainable parameter)：一个 Value，只是由模型创建、由优化器更新，与 PyTorch 的 nn.Parameter 同义。
-
-    nn 的每个权重和偏置都是 Parameter，所以画图时能按事实 (by fact) 认出参数，而不是按名字去猜。
-    运算和 Value 完全相同；运算的结果总是普通的 Value。
-    """
+    """可训练参数 (trainable parameter)，同 PyTorch 的 nn.Parameter：nn 的权重和偏置都是它，画图时据此认出参数。
+    运算和 Value 完全相同，结果是普通的 Value。"""
 
     __slots__ = ()
-
-
-def _check_edges(prev, local_grads):
-    """手工造节点时（Value(data, _prev=..., _op=..., _local_grads=...)）：子节点都是 Value，每条边一个局部导数。"""
-    prev, local_grads = tuple(prev), tuple(local_grads)
-    for i, child in enumerate(prev):
-        if not isinstance(child, Value):
-            raise TypeError(f"_prev[{i}] 必须是 Value，而不是 {type(child).__name__} "
-                            f"(_prev[{i}] must be a Value, not {type(child).__name__})")
-    if len(local_grads) != len(prev):
-        raise ValueError(f"_local_grads 必须每条边一个：{len(prev)} 个子节点，{len(local_grads)} 个局部导数 "
-                         f"(_local_grads needs one per edge: {len(prev)} children, {len(local_grads)} local derivatives)")
-    return prev, tuple(_to_float(g, f'_local_grads[{i}]') for i, g in enumerate(local_grads))
 
 
 def _step(node, upstream, check=False):
@@ -403,19 +307,6 @@ def _step(node, upstream, check=False):
 
 
 # ---------------------------------------------------------------- 梯度作为计算图 (gradients as graphs)
-def _check_bool(create_graph):
-    if type(create_graph) is not bool:
-        raise TypeError(f"create_graph 必须是 True 或 False，而不是 {type(create_graph).__name__} {create_graph!r:.40} "
-                        f"(create_graph must be True or False, got {type(create_graph).__name__} {create_graph!r:.40})")
-
-
-def _require_graph(output):
-    """no_grad() 里算出的值留着运算名、没有子节点：对它求导是个错误，不是静静地得到 0（同 PyTorch）。"""
-    if output._op and not output._prev:
-        raise RuntimeError(f"这个值是在 no_grad() 中由运算 {output._op!r} 算出的，没有计算图，不能反向传播 "
-                           f"(this value was computed by {output._op!r} inside no_grad(): it has no graph to backpropagate)")
-
-
 def _constant(g):
     """create_graph 得到的梯度若是 float（它不依赖任何输入），就包成常数节点：每个梯度都是 Value，都能再求导。"""
     return _leaf(g) if type(g) is float else g

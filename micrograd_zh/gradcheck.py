@@ -1,6 +1,7 @@
 """梯度检验 (gradient check)：用中心有限差分 (central finite differences) 检验 backward() 算出的梯度。"""
 
-from .engine import Value, _to_float
+from .engine import Value
+from .operands import _to_float
 from .modes import enable_grad, no_grad
 
 __all__ = ['gradcheck']

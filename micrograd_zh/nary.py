@@ -7,7 +7,8 @@ sum(values) 要建 n-1 个二元的 '+' 节点；add_n(values) 只建一个 'Σ'
 from operator import mul
 
 from . import derivatives
-from .engine import Parameter, Value, _leaf, _node, _to_float
+from .engine import Parameter, Value, _leaf, _node
+from .operands import _to_float
 
 __all__ = ['add_n', 'dot']
 
