@@ -169,6 +169,17 @@ def reuse_graph():
     draw_dot(c).save(str(IMG / '04-reuse.svg'))
 
 
+def gradient_graph():
+    """README：一个梯度自己的计算图 (a gradient's own graph)：y = x·sin x，dy/dx = sin x + x·cos x。"""
+    from micrograd_zh import Value, draw_dot, grad
+    x = Value(0.5, label='x')
+    y = x * x.sin()
+    (dy,) = grad(y, x, create_graph=True)
+    dy.label = 'dy/dx'
+    dy.backward()                             # 图上的 grad 就是二阶导数的各部分 (grads on it: the second derivative)
+    draw_dot(dy).save(str(DOCS / 'gradient-graph.svg'))
+
+
 def _demo(name, out, *args):
     """运行一个示例，让它把图存进 out（示例自己决定文件名）。"""
     _python(str(DOCS.parent / 'demos' / f'{name}.py'), '--out', str(out), *args, stdout=subprocess.DEVNULL)
@@ -186,6 +197,7 @@ PICTURES = {
     'neuron': neuron,
     'forward-graph': forward_graph,
     'reuse-graph': reuse_graph,
+    'gradient-graph': gradient_graph,
     'demos': demo_pictures,
     'line-fit': line_fit,
     'finite-difference': finite_difference,
