@@ -231,12 +231,12 @@ def bench_demo(args, micrograd, torch):
 # ---------------------------------------------------------------- chain: 深链与 CPython 下限
 class FloorNode:
     """CPython 的下限 (floor)：与 Value 同样的 __slots__。"""
-    __slots__ = ('data', 'grad', 'label', '_prev', '_op', '_local_grads')
+    __slots__ = Value.__slots__
 
 
 def floor_node(data, prev, op, local_grads, _new=object.__new__):
     node = _new(FloorNode)
-    node.data, node.grad, node.label = data, 0.0, ''
+    node.data, node.grad, node._label = data, 0.0, ''
     node._prev, node._op, node._local_grads = prev, op, local_grads
     return node
 
@@ -250,7 +250,7 @@ def chain_floor(n):
     start = time.perf_counter()
     for _ in range(n):
         node = _new(FloorNode)
-        node.data, node.grad, node.label = y.data * c.data, 0.0, ''
+        node.data, node.grad, node._label = y.data * c.data, 0.0, ''
         node._prev, node._op, node._local_grads = (y, c), '*', (c.data, y.data)
         tape.append(node)
         y = node

@@ -10,6 +10,8 @@
 
 局部导数是常数的运算不需要函数：+、-、neg、Σ（求和）的导数是 ±1，relu 和 abs 的导数是 0、±1 这样的
 分段常数 (piecewise constant)；存下的数本身就是它们的"图"（常数的导数是 0）。
+
+文件最后是链式法则的字典版 gradients()：grad() 和 backward(create_graph=True) 用它，不改 .grad。
 """
 
 from contextlib import nullcontext
@@ -17,11 +19,6 @@ from contextlib import nullcontext
 from . import modes
 from .graph import _interior_nodes
 from .ieee import _cos, _div, _log, _pow, _sin
-
-
-def _number(x):
-    """x 的数值：float 原样返回，Value 取 .data（比较大小时用：掩码按数值判断，不建图）。"""
-    return x if type(x) is float else x.data
 
 
 def mul(a, b, out):
@@ -56,8 +53,9 @@ def power_name(c):
 
 def power_values(a, b, out):
     """a ** b，两边都是 Value：∂/∂a = b·aᵇ⁻¹（b = 0 时是掩码 0），∂/∂b = aᵇ·ln a（a = 0 且 b ≥ 0 时取 0，同 PyTorch）。"""
-    da = 0.0 if _number(b) == 0.0 else b * _pow(a, b - 1.0)
-    db = 0.0 if (_number(a) == 0.0 and _number(b) >= 0.0) else out * _log(a)
+    an, bn = (a, b) if type(a) is float else (a.data, b.data)      # 掩码按数值判断 (masks look at numbers)
+    da = 0.0 if bn == 0.0 else b * _pow(a, b - 1.0)
+    db = 0.0 if (an == 0.0 and bn >= 0.0) else out * _log(a)
     return da, db
 
 

@@ -46,6 +46,7 @@ def _leaf(data):
     out = _new(Value)
     out.data = data
     out.grad = 0.0
+    out._label = ''
     out._prev = out._local_grads = ()
     out._op = ''
     return out
@@ -56,6 +57,7 @@ def _node(data, children, op, local_grads):
     out = _new(Value)
     out.data = data
     out.grad = 0.0
+    out._label = ''
     if modes.open_count:               # 某个线程在 no_grad() 或 detect_anomaly() 中
         children, op, local_grads = modes.apply_modes(data, children, op, local_grads)
     out._prev = children
@@ -74,13 +76,11 @@ class Value:
     _prev         子节点 (children) 元组，保持顺序，允许重复（a*a 有两条边指向 a）
     _op           产生它的运算名，如 '+'、'*'、'tanh'
     _local_grads  对每个子节点的局部导数 ∂self/∂child，前向传播时算好
-
-    也可以给节点加自己的属性（如优化器的 p.m，画图工具的 v.color）：它们和 label 一样存在 __dict__ 里，
-    只在第一次设置时才分配，没有属性的节点不多占内存。
+    只有这几个字段 (__slots__)，不能再加别的属性：那会让每个节点多 24 字节、造节点慢约 7%（实测，见
+    docs/performance.md）。要在节点上记东西，用字典 {节点: 值}；参数 (Parameter) 可以有自己的属性。
     """
 
-    __slots__ = ('data', 'grad', '_prev', '_op', '_local_grads', '__dict__')
-    _label = ''                         # 没有 label 的节点读到的默认值（不为它新建 __dict__）
+    __slots__ = ('data', 'grad', '_label', '_prev', '_op', '_local_grads')
 
     def __init__(self, data, label='', _prev=(), _op='', _local_grads=()):
         if type(data) is not float:
@@ -93,8 +93,7 @@ class Value:
                 _prev, _op, _local_grads = modes.apply_modes(data, _prev, _op, _local_grads)
         self.data = data
         self.grad = 0.0
-        if label:
-            self._label = label
+        self._label = label
         self._prev = _prev
         self._op = _op
         self._local_grads = _local_grads
@@ -246,6 +245,8 @@ class Value:
         x = self.data
         return _node(abs(x), (self,), 'abs', (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0,))
 
+    __abs__ = abs                    # 内置的 abs(v) 也是它 (the builtin abs(v) too)
+
     def detach(self):
         """一个新的叶子节点 (leaf)，数值相同，但与原来的图断开：梯度不会穿过它（同 PyTorch 的 detach）。"""
         return _leaf(self.data)
@@ -262,11 +263,8 @@ class Value:
         按拓扑序 (topological order) 的逆序访问节点，每条边做一次 child.grad += 局部导数 × node.grad；
         一个节点被多条路径用到时（如 a*a），各条路径的贡献相加。叶子 (leaf) 的 grad 在多次 backward() 之间
         累加（同 PyTorch，需要时先 zero_grad()）；中间节点的 grad 每次先清零。局部导数是前向时存下的：
-        之后改 .data 不影响它们。不递归，10⁶ 层的链也可以。
-
-        create_graph=True：每个 grad 是一个 Value（一张计算图），可以再求导，例如
-        y.backward(create_graph=True); g = x.grad; x.grad = 0.0; g.backward() 之后 x.grad 是二阶导数。
-        只要梯度、不改 .grad，用 grad(y, x)。
+        之后改 .data 不影响它们。不递归，10⁶ 层的链也可以。create_graph=True 时每个 grad 是一个 Value
+        （一张计算图），可以再求导：y.backward(create_graph=True); g = x.grad; x.grad = 0.0; g.backward()。
         """
         _check_bool(create_graph)
         _require_graph(self)
@@ -292,9 +290,9 @@ class Value:
 
 class Parameter(Value):
     """可训练参数 (trainable parameter)，同 PyTorch 的 nn.Parameter：nn 的权重和偏置都是它，画图时据此认出参数。
-    运算和 Value 完全相同，结果是普通的 Value。"""
+    运算和 Value 完全相同，结果是普通的 Value。参数不多，所以可以带自己的属性，如优化器的 p.m、p.v。"""
 
-    __slots__ = ()
+    __slots__ = ('__dict__',)
 
 
 def _step(node, upstream, check=False):
@@ -306,7 +304,6 @@ def _step(node, upstream, check=False):
             modes.check_backward(node, i, child.grad)
 
 
-# ---------------------------------------------------------------- 梯度作为计算图 (gradients as graphs)
 def _constant(g):
     """create_graph 得到的梯度若是 float（它不依赖任何输入），就包成常数节点：每个梯度都是 Value，都能再求导。"""
     return _leaf(g) if type(g) is float else g

@@ -46,29 +46,16 @@ def topological_order(root):
 
 
 # ---------------------------------------------------------------- pickle / copy.deepcopy
-try:
-    _getstate = object.__getstate__            # Python 3.11+：不会为没有属性的节点新建 __dict__
-except AttributeError:                         # Python 3.9、3.10
-    _getstate = None
-
-
-def _attributes(node):
-    """节点自己的属性 (label，以及用户加的属性)，没有就是 None。"""
-    if _getstate is not None:
-        return _getstate(node)[0]
-    return node.__dict__ or None
-
-
 def flatten(root):
     """pickle 和 copy.deepcopy 用的 __reduce_ex__：把 root 下面的中间节点按拓扑序记成一张平的表。
 
     叶子节点 (参数、输入、常数) 原样交给 pickle，所以同一次保存里出现多次的叶子只存一份；
-    中间节点记成 (类, data, grad, 运算名, 局部导数, 属性, 子节点)，子节点是表里的序号或叶子本身。
+    中间节点记成 (类, data, grad, label, 运算名, 局部导数, 子节点)，子节点是表里的序号或叶子本身。
     pickle 按顺序存这张表，不必一层层递归，再深的图也可以。
     """
     order = _interior_nodes(root)
     index = {node: i for i, node in enumerate(order)}
-    records = [(type(n), n.data, n.grad, n._op, n._local_grads, _attributes(n),
+    records = [(type(n), n.data, n.grad, n._label, n._op, n._local_grads,
                 tuple(index.get(child, child) for child in n._prev)) for n in order]
     return _rebuild, (records,)
 
@@ -76,11 +63,9 @@ def flatten(root):
 def _rebuild(records):
     """flatten 的逆过程：按表重建整张图，返回它的根 (root)。"""
     nodes = []
-    for cls, data, grad, op, local_grads, attributes, children in records:
+    for cls, data, grad, label, op, local_grads, children in records:
         node = object.__new__(cls)
-        node.data, node.grad, node._op, node._local_grads = data, grad, op, local_grads
+        node.data, node.grad, node._label, node._op, node._local_grads = data, grad, label, op, local_grads
         node._prev = tuple(nodes[c] if type(c) is int else c for c in children)
-        if attributes:
-            node.__dict__.update(attributes)
         nodes.append(node)
     return nodes[-1]

@@ -60,24 +60,20 @@ def _log(x):
         return x.log()
 
 
-def _sin(x):
-    """sin x；x = ±inf 得 nan。"""
-    try:
-        return math.sin(x)
-    except ValueError:                             # ±inf
-        return _NAN
-    except TypeError:                              # x 是 Value
-        return x.sin()
+def _trig(fn, method):
+    """sin、cos 的安全版本：x = ±inf 得 nan（math 会抛 ValueError）；x 是 Value 时调用它的方法 method。"""
+    def safe(x):
+        try:
+            return fn(x)
+        except ValueError:                         # ±inf
+            return _NAN
+        except TypeError:                          # x 是 Value
+            return getattr(x, method)()
+    return safe
 
 
-def _cos(x):
-    """cos x；x = ±inf 得 nan。"""
-    try:
-        return math.cos(x)
-    except ValueError:                             # ±inf
-        return _NAN
-    except TypeError:                              # x 是 Value
-        return x.cos()
+_sin = _trig(math.sin, 'sin')
+_cos = _trig(math.cos, 'cos')
 
 
 def _sqrt(x):

@@ -52,17 +52,23 @@ def dot(weights, inputs, bias=0.0):
         tail, tail_local, total = (), (), _to_float(bias, 'bias')
     wd = [w.data for w in weights if type(w) in _VALUE_TYPES]
     xd = [x.data for x in inputs if type(x) in _VALUE_TYPES]
-    if len(wd) == n and len(xd) == n:          # 常见情形一：全是 Value（隐藏层），边和局部导数一次拼好
-        return _paired(weights, inputs, wd, xd, tail, tail_local, total)
-    if len(wd) == n and len([x for x in inputs if type(x) is float]) == n:
-        total += sum(map(mul, wd, inputs))     # 情形二：输入是数据，只有权重有边，局部导数就是那些数
-        return _node(total, (*weights, *tail), 'Σ', (*inputs, *tail_local))
-    if any(isinstance(w, Value) and isinstance(x, Value) for w, x in zip(weights, inputs)):
-        # 有一对两边都是 Value：把数字变成常数节点，按情形一建图（高阶导数要知道谁和谁相乘）
+    if len(wd) != n or len(xd) != n:           # 不全是 Value
+        if len(wd) == n and len([x for x in inputs if type(x) is float]) == n:
+            total += sum(map(mul, wd, inputs))  # 输入是数据：只有权重有边，局部导数就是那些数
+            return _node(total, (*weights, *tail), 'Σ', (*inputs, *tail_local))
+        if not any(isinstance(w, Value) and isinstance(x, Value) for w, x in zip(weights, inputs)):
+            return _unpaired(weights, inputs, tail, tail_local, total)
+        # 有一对两边都是 Value：把数字变成常数节点，按常见情形建图（高阶导数要知道谁和谁相乘）
         weights = [w if isinstance(w, Value) else _leaf(_to_float(w, f'weights[{i}]')) for i, w in enumerate(weights)]
         inputs = [x if isinstance(x, Value) else _leaf(_to_float(x, f'inputs[{i}]')) for i, x in enumerate(inputs)]
-        return _paired(weights, inputs, [w.data for w in weights], [x.data for x in inputs], tail, tail_local, total)
-    edges, local = [], []                      # 其余情形：每对至多一个 Value，它的局部导数是另一个数
+        wd, xd = [w.data for w in weights], [x.data for x in inputs]
+    total += sum(map(mul, wd, xd))             # 常见情形：全是 Value（隐藏层），边是 (w…, x…, b)
+    return _node(total, (*weights, *inputs, *tail), _DOT, derivatives.dot(wd, xd, tail_local))
+
+
+def _unpaired(weights, inputs, tail, tail_local, total):
+    """每对 (wᵢ, xᵢ) 至多一个 Value：它有一条边，局部导数是另一个数（常数）。没有 Value 时结果是常数。"""
+    edges, local = [], []
     for i, (w, x) in enumerate(zip(weights, inputs)):
         a = w.data if isinstance(w, Value) else _to_float(w, f'weights[{i}]')
         b = x.data if isinstance(x, Value) else _to_float(x, f'inputs[{i}]')
@@ -76,9 +82,3 @@ def dot(weights, inputs, bias=0.0):
     if not edges and not tail:
         return _leaf(total)
     return _node(total, (*edges, *tail), 'Σ', (*local, *tail_local))
-
-
-def _paired(weights, inputs, wd, xd, tail, tail_local, total):
-    """边是 (w…, x…, b) 的 'Σ' 节点；wd、xd 是它们的数值。"""
-    total += sum(map(mul, wd, xd))
-    return _node(total, (*weights, *inputs, *tail), _DOT, derivatives.dot(wd, xd, tail_local))

@@ -9,14 +9,7 @@ from micrograd_zh import Value, grad
 from random_graphs import build, inputs, plan
 
 torch = pytest.importorskip('torch')
-
-
-def same(a, b, rel=1e-9, abs_=1e-12):
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    if math.isinf(a) or math.isinf(b):
-        return a == b
-    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+from test_engine_torch import same  # noqa: E402  (nan = nan, inf exactly, else relative)
 
 
 def torch_grads(out, xs):

@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from micrograd_zh import MLP, Value, dot, grad, topological_order
+from micrograd_zh import MLP, Parameter, Value, dot, grad, topological_order
 from micrograd_zh.derivatives import DotName
 
 
@@ -90,14 +90,16 @@ def test_leaves_shared_by_several_copied_objects_stay_one_object():
     assert topological_order(z3)[0] is x3 and x3 is not x
 
 
-def test_labels_client_attributes_and_value_gradients_survive():
-    x = Value(2.0, label='x')
+def test_labels_parameter_attributes_and_value_gradients_survive():
+    x = Parameter(2.0, label='x')
+    x.m = {'made by': 'test'}
     y = x ** 3
-    y.label, y.note = 'y', {'made by': 'test'}
+    y.label = 'y'
     y.backward(create_graph=True)               # x.grad is a Value: a graph of its own
     for y2 in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
-        assert y2.label == 'y' and y2.note == {'made by': 'test'}
-        assert y2.grad.data == 1.0
+        x2 = y2._prev[0]
+        assert y2.label == 'y' and x2.label == 'x' and x2.m == {'made by': 'test'}
+        assert y2.grad.data == 1.0 and x2.grad.data == 12.0 and type(x2) is Parameter
 
 
 def test_a_dot_node_keeps_its_pairing_through_a_copy():
