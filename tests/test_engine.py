@@ -489,3 +489,40 @@ def test_plain_backward_stays_floats():
     x = Value(0.3)
     (x.tanh() * x.exp()).backward()
     assert type(x.grad) is float
+
+
+# ---------------------------------------------------------------- the split into modules
+def test_old_import_paths_still_work_and_the_package_has_no_import_cycle():
+    import ast
+    import pathlib
+
+    import micrograd_zh
+    from micrograd_zh.engine import Parameter as P, Value as V, detect_anomaly, is_grad_enabled, no_grad  # noqa
+    from micrograd_zh.engine import topological_order as order  # noqa: F401
+    assert V is Value and P is Parameter
+    assert all(hasattr(micrograd_zh, name) for name in micrograd_zh.__all__)
+    package = pathlib.Path(micrograd_zh.__file__).parent
+    imports = {}                                # module -> the package modules it imports at load time
+    for path in package.glob('*.py'):
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+        found = set()
+        for node in tree.body:                  # top-level statements only: imports inside functions are lazy
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module} if node.module else {alias.name for alias in node.names}
+        imports[path.stem] = found - {None}
+    done, visiting = set(), []
+
+    def visit(name):                            # depth-first search; a module met again on the path is a cycle
+        assert name not in visiting, ' -> '.join(visiting + [name])
+        if name in done or name not in imports:
+            return
+        visiting.append(name)
+        for other in imports[name]:
+            visit(other)
+        visiting.pop()
+        done.add(name)
+
+    for name in imports:
+        if name != '__init__':
+            visit(name)
+    assert 'modes' not in imports['ieee'] and 'engine' not in imports['derivatives']
