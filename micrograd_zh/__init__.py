@@ -7,11 +7,13 @@ from .graph import topological_order
 from .gradcheck import gradcheck
 from .modes import detect_anomaly, is_grad_enabled, no_grad
 from .nary import add_n, dot
+from .netview import draw_network
 from .nn import MLP, Layer, Module, Neuron
 from .stepper import backward_steps, explain
+from .train import fit
 from .viz import draw_dot
 
 __version__ = '0.1.0'
 __all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'grad', 'gradcheck', 'dot',
            'add_n', 'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
-           'draw_dot', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']
+           'fit', 'draw_dot', 'draw_network', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']
