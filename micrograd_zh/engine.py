@@ -255,7 +255,11 @@ class Value:
     def _backward(self):
         """只在这一个节点上做一步链式法则，即 Karpathy 讲座里的 o._backward()：每个子节点
         child.grad += 局部导数 × self.grad。不清零、不排序、不往下走；backward() 对所有节点自动做这件事。"""
-        _step(self, self.grad)
+        upstream = self.grad
+        if not -_INF < upstream < _INF:        # inf 或 nan：掩码 (mask) 边只传 0，见 _step
+            return _step(self, upstream)
+        for child, local in zip(self._prev, self._local_grads):
+            child.grad += local * upstream
 
     def backward(self, create_graph=False):
         """反向传播 (backpropagation)：算出图中每个节点的 grad = ∂self/∂node。
