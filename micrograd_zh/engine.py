@@ -105,7 +105,7 @@ class Value:
 
     @label.setter
     def label(self, text):
-        self._label = _check_label(text)
+        self._label = text if type(text) is str else _check_label(text)
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ''

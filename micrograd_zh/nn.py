@@ -189,11 +189,11 @@ class Neuron(Module):
 
     def _forward(self, x):
         act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
-        act.label = self._labels[0]
+        act._label = self._labels[0]                 # 直接写 slot：名字一定是 str，每个前向都省掉 label 的类型检查
         if self.activation == 'linear':
             return act
         out = getattr(act, self.activation)()        # act.relu()、act.tanh() 或 act.sigmoid()
-        out.label = self._labels[1]
+        out._label = self._labels[1]
         return out
 
     def named_parameters(self):
