@@ -24,12 +24,12 @@ NAMES = {'floor': 'CPython floor', 'torch': 'torch (0-d float64)', 'localgrad': 
 
 class FloorNode:
     """CPython 的下限 (floor)：与 micrograd_zh.Value 同样的 6 个 __slots__。"""
-    __slots__ = ('data', 'grad', 'label', '_prev', '_op', '_local_grads')
+    __slots__ = ('data', 'grad', '_label', '_prev', '_op', '_local_grads')
 
 
 def floor_node(data, prev=(), local_grads=(), _new=object.__new__):
     node = _new(FloorNode)
-    node.data, node.grad, node.label = data, 0.0, ''
+    node.data, node.grad, node._label = data, 0.0, ''
     node._prev, node._op, node._local_grads = prev, '*', local_grads
     return node
 
@@ -42,7 +42,7 @@ def floor_chain(n):
     start = T.clock()
     for _ in range(n):
         node = _new(FloorNode)
-        node.data, node.grad, node.label = y.data * c.data, 0.0, ''
+        node.data, node.grad, node._label = y.data * c.data, 0.0, ''
         node._prev, node._op, node._local_grads = (y, c), '*', (c.data, y.data)
         tape.append(node)
         y = node

@@ -213,6 +213,17 @@ def reuse_graph():
     draw_dot(c).save(str(IMG / '04-reuse.svg'))
 
 
+def gradient_graph():
+    """README：一个梯度自己的计算图 (a gradient's own graph)：y = x·sin x，dy/dx = sin x + x·cos x。"""
+    from micrograd_zh import Value, draw_dot, grad
+    x = Value(0.5, label='x')
+    y = x * x.sin()
+    (dy,) = grad(y, x, create_graph=True)
+    dy.label = 'dy/dx'
+    dy.backward()                             # 图上的 grad 就是二阶导数的各部分 (grads on it: the second derivative)
+    draw_dot(dy).save(str(DOCS / 'gradient-graph.svg'))
+
+
 def network():
     """README：训练好的 moons 网络 MLP(2, [16, 16, 1]) 的网络图（与 demos/moons.py 同样的数据、初始化和训练）。"""
     from micrograd_zh import MLP, draw_network, fit
@@ -252,6 +263,7 @@ PICTURES = {
     'neuron': neuron,
     'forward-graph': forward_graph,
     'reuse-graph': reuse_graph,
+    'gradient-graph': gradient_graph,
     'network': network,
     'demos': demo_pictures,
     'line-fit': line_fit,

@@ -1,8 +1,12 @@
 """micrograd_zh：给学习者的纯 Python 标量自动微分引擎 (a pure-Python scalar autograd engine for learners)。"""
 
-from .engine import (Parameter, Value, add_n, detect_anomaly, dot, gradcheck, is_grad_enabled, no_grad,
-                     topological_order)
+from .autograd import grad
+from .engine import Parameter, Value
 from .expr import ExpressionError, evaluate
+from .graph import topological_order
+from .gradcheck import gradcheck
+from .modes import detect_anomaly, is_grad_enabled, no_grad
+from .nary import add_n, dot
 from .netview import draw_network
 from .nn import MLP, Layer, Module, Neuron
 from .stepper import backward_steps, explain
@@ -10,6 +14,6 @@ from .train import fit
 from .viz import draw_dot
 
 __version__ = '0.1.0'
-__all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'gradcheck', 'dot', 'add_n',
-           'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
+__all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'grad', 'gradcheck', 'dot',
+           'add_n', 'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
            'fit', 'draw_dot', 'draw_network', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']

@@ -3,7 +3,7 @@
     evaluate("tanh(x1*w1 + x2*w2 + b)", {"x1": 2, "w1": -3, ...})  ->  Value
 
 语法 (grammar)：数字、由 variables 给出的名字、`+ - * / **`、一元负号 (unary minus)、括号，
-以及函数 exp、log、tanh、relu、sigmoid（各取一个参数）。其他一切都抛出 ExpressionError。
+以及函数 exp、log、tanh、relu、sigmoid、sin、cos、sqrt、abs（各取一个参数）。其他一切都抛出 ExpressionError。
 
 安全 (safety)：用 `ast.parse` 只得到语法树 (syntax tree)，然后按白名单 (whitelist) 逐个节点
 解释；从不调用 eval/exec，也从不编译成字节码 (bytecode)。输入长度、嵌套深度和指数大小都有上限，
@@ -34,6 +34,10 @@ FUNCTIONS = {
     'tanh': Value.tanh,
     'relu': Value.relu,
     'sigmoid': Value.sigmoid,
+    'sin': Value.sin,
+    'cos': Value.cos,
+    'sqrt': Value.sqrt,
+    'abs': Value.abs,
 }
 
 _BINARY = {

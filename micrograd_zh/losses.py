@@ -1,7 +1,7 @@
 """损失函数 (loss functions)：数值和归约方式 (reduction) 与 PyTorch 的 torch.nn.functional 相同。
 
 预测 (prediction) 可以是 Value 或数字，一个或一列；损失总是一个 Value，可以直接 backward()。
-求和用 engine.add_n，整批 (batch) 的和在图里只占一个 'Σ' 节点。
+求和用 nary.add_n，整批 (batch) 的和在图里只占一个 'Σ' 节点。
 
     mse(pred, target)                  均方误差 (mean squared error)       = F.mse_loss
     sse(pred, target)                  平方误差和 (sum of squared errors)  = F.mse_loss(reduction='sum')
@@ -17,7 +17,8 @@ micrograd 的 moons 示例的总损失写成一行 (micrograd's moons loss in on
 import numbers
 
 from .checks import as_list, is_real, numbers_in, real, show
-from .engine import Value, add_n
+from .engine import Value
+from .nary import add_n
 
 __all__ = ['mse', 'sse', 'binary_cross_entropy', 'cross_entropy', 'hinge', 'l2_penalty']
 

@@ -5,7 +5,7 @@
     Layer.neurons    Neuron 的列表
     Neuron.w         权重 (weights)，Value 的列表；Neuron.b 偏置 (bias)，一个 Value
 
-一个神经元先算预激活 (pre-activation) Σ wᵢxᵢ + b —— 用 engine.dot 建成【一个】'Σ' 节点，
+一个神经元先算预激活 (pre-activation) Σ wᵢxᵢ + b —— 用 nary.dot 建成【一个】'Σ' 节点，
 有 2n+1 条边 —— 再过激活函数 (activation)。MLP 的最后一层默认是线性的 (linear)，没有激活。
 
 随机性 (randomness)：给了 seed 就只用 random.Random(seed)，同一个 seed 给出同样的权重，不碰全局随机状态；
@@ -27,7 +27,8 @@ import math
 import random
 
 from .checks import as_list, is_real, keywords, positive_int, seeded, show, unknown_keyword
-from .engine import Parameter, Value, dot
+from .engine import Parameter, Value
+from .nary import dot
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
 
@@ -190,11 +191,11 @@ class Neuron(Module):
 
     def _forward(self, x):
         act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
-        act.label = self._labels[0]
+        act._label = self._labels[0]                 # 直接写 slot：名字一定是 str，每个前向都省掉 label 的类型检查
         if self.activation == 'linear':
             return act
         out = getattr(act, self.activation)()        # act.relu()、act.tanh() 或 act.sigmoid()
-        out.label = self._labels[1]
+        out._label = self._labels[1]
         return out
 
     def named_parameters(self):

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 DEMOS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'demos')
-NAMES = ['neuron', 'line_fit', 'xor', 'curve_fit', 'two_layer', 'init_compare', 'moons', 'spiral']
+NAMES = ['neuron', 'line_fit', 'xor', 'curve_fit', 'two_layer', 'init_compare', 'moons', 'spiral', 'derivatives']
 sys.path.insert(0, DEMOS)
 
 
@@ -133,3 +133,13 @@ def test_help_runs_as_a_script(name):
     assert '--out' in result.stdout
     if name != 'neuron':                             # neuron 没有随机性，所以没有 --seed
         assert '--seed' in result.stdout
+
+
+def test_derivatives(capsys, tmp_path):
+    out = run_demo('derivatives', ['--points', '41', '--out', str(tmp_path)], capsys)
+    assert numbers_after(out, '与 cos x 的最大误差 (max error)') < 1e-15
+    assert numbers_after(out, '与 -sin x 的最大误差') < 1e-15
+    assert numbers_after(out, '牛顿法 (Newton):') == 6                    # 从 x = 2 出发
+    assert numbers_after(out, '梯度下降 (gradient descent, lr 0.01):') == 264        # README 里写的数
+    assert numbers_after(out, '牛顿法 (Newton) 第 1 步 (step 1): x =') == pytest.approx(16 / 11, abs=1e-12)
+    check_pictures(out, tmp_path, ['derivatives.png'])

@@ -63,10 +63,17 @@ OPS = {
     'tanh': (call('tanh'), 1),
     'relu': (call('relu'), 1),
     'sigmoid': (call('sigmoid'), 1),
+    'sin': (call('sin'), 1),
+    'cos': (call('cos'), 1),
+    'sqrt': (call('sqrt'), 1),
+    'abs': (call('abs'), 1),
 }
 
 DOMAIN = [0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, 1e-3, 40.0, -40.0, 800.0, -800.0,
           math.inf, -math.inf, math.nan]
+# 极端值 (extreme values, issue 10 item 3)：很小、次正规数 (subnormal)、很大。
+EXTREME = [1e-200, -1e-200, 1e-160, 1e-170, 5e-324, -5e-324, 1e-310, 2.2250738585072014e-308,
+           1e154, 1e200, -1e300, 1.7976931348623157e308]
 
 
 @pytest.mark.parametrize('name', sorted(OPS))
@@ -75,7 +82,7 @@ def test_op_matches_torch_on_ordinary_inputs(name):
     rng = random.Random(name)
     for _ in range(200):
         xs = [rng.uniform(-4, 4) for _ in range(arity)]
-        if name in ('log', 'pow_float', 'pow_values'):
+        if name in ('log', 'pow_float', 'pow_values', 'sqrt'):
             xs[0] = abs(xs[0]) + 0.05
         assert_same(fn, xs)
 
@@ -84,7 +91,8 @@ def test_op_matches_torch_on_ordinary_inputs(name):
 def test_op_matches_torch_at_domain_edges(name):
     """定义域规则：每个运算在 0、±inf、nan、很大的数上都与 PyTorch float64 给出相同的 inf/nan。"""
     fn, arity = OPS[name]
-    grids = [[x] for x in DOMAIN] if arity == 1 else [[x, y] for x in DOMAIN for y in DOMAIN]
+    values = DOMAIN + EXTREME
+    grids = [[x] for x in values] if arity == 1 else [[x, y] for x in values for y in values]
     for xs in grids:
         if name == 'pow_float' and xs[0] in (0.0, -math.inf) and math.copysign(1.0, xs[0]) < 0:
             # PyTorch 把 x ** 0.5 算成 sqrt(x)：sqrt(-inf) = nan，rsqrt(-0.0) = -inf。
@@ -159,3 +167,27 @@ def test_deep_random_expression_matches_torch():
     assert same(data, tdata, rel=1e-9)
     for g, tg in zip(grads, tgrads):
         assert same(g, tg, rel=1e-7, abs_=1e-10)
+
+
+@pytest.mark.parametrize('name', sorted(OPS))
+def test_inf_and_nan_upstream_gradients_match_torch(name):
+    """掩码 (masks, issue 10 item 2)：上游梯度是 ±inf 或 nan 时，局部导数按定义为 0 的边（x ≤ 0 处的 relu、
+    x ** 0、b = 0 时的 a ** b）只传 0，与 PyTorch 相同；其余的边照常相乘（0 × inf = nan，PyTorch 也是）。"""
+    fn, arity = OPS[name]
+    grids = [[x] for x in DOMAIN] if arity == 1 else [[x, y] for x in DOMAIN for y in DOMAIN]
+    for upstream in (math.inf, -math.inf, math.nan):
+        def scaled(v, who):
+            return fn(v, who) * upstream
+        for xs in grids:
+            if name == 'pow_float' and xs[0] in (0.0, -math.inf) and math.copysign(1.0, xs[0]) < 0:
+                continue                        # PyTorch's x ** 0.5 is sqrt there (see the test above)
+            _, grads, _, tgrads = both(scaled, xs)
+            for i, (g, tg) in enumerate(zip(grads, tgrads)):
+                assert same(g, tg), (name, upstream, xs, i, g, tg)
+
+
+def test_pow_by_zero_masks_match_torch():
+    for x in (2.0, 0.0, -3.0, math.inf, math.nan):
+        for upstream in (math.inf, math.nan):
+            assert_same(lambda v, who: (v[0] ** 0) * upstream + v[0], [x])
+            assert_same(lambda v, who: (v[0] ** v[1]) * upstream + v[0], [x, 0.0])

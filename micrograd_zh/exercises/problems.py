@@ -7,7 +7,8 @@ import math
 import random
 import statistics
 
-from ..engine import Value, gradcheck, no_grad, topological_order
+from ..engine import Value, no_grad, topological_order
+from ..gradcheck import gradcheck
 from ..lab import (backward_assign, backward_in_order, backward_recursive, first_reached, labelled, reuse_graph,
                    two_paths_graph)
 from ..viz import fmt
