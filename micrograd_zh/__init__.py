@@ -2,7 +2,9 @@
 
 from .engine import (Parameter, Value, add_n, detect_anomaly, dot, gradcheck, is_grad_enabled, no_grad,
                      topological_order)
+from .conv import Conv2d, MaxPool2d
 from .expr import ExpressionError, evaluate
+from .layers import Dense, Flatten, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, softmax
 from .nn import MLP, Layer, Module, Neuron
 from .stepper import backward_steps, explain
 from .viz import draw_dot
@@ -10,4 +12,6 @@ from .viz import draw_dot
 __version__ = '0.1.0'
 __all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'gradcheck', 'dot', 'add_n',
            'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
+           'Sequential', 'Linear', 'Dense', 'Conv2d', 'MaxPool2d', 'Flatten', 'ReLU', 'Tanh', 'Sigmoid',
+           'Softmax', 'softmax',
            'draw_dot', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']
