@@ -81,7 +81,7 @@ def image_shape(x):
 def _out_size(who, size, k, stride, padding, axis_zh, axis_en):
     padded = size + 2 * padding
     if k > padded:
-        zh = f'（加上 padding={padding} 是 {padded}）' if padding else ''
+        zh = f'（加上 padding={padding} 是 {padded}）' if padding else ' '
         en = f', {padded} with padding={padding}' if padding else ''
         raise ValueError(f"{who} 的 kernel_size={k} 比输入的{axis_zh} {size}{zh}还大 "
                          f"({who}: kernel_size={k} is larger than the input {axis_en} {size}{en})")

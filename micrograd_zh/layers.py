@@ -50,6 +50,10 @@ class Linear(Module):
 
     def __call__(self, x):
         """前向传播 (forward)：x 是 in_features 个数字或 Value，返回 out_features 个 Value 的列表。"""
+        if isinstance(x, (list, tuple)) and x and isinstance(x[0], (list, tuple)):
+            raise TypeError(f"x[0] 必须是数字或 Value，而不是 list：Linear 层要一列数，图像先经过 Flatten() "
+                            f"(x[0] must be a number or a Value, not a list: Linear takes a flat list, "
+                            f"put Flatten() before it)")
         x = _inputs(x, self.in_features, '这个 Linear 层', 'this Linear layer')
         return [dot(w, x, b) for w, b in zip(self.weight, self.bias)]
 
@@ -106,9 +110,8 @@ def _each(f, x):
         return [_each(f, item) for item in x]
     if is_real(x):
         return f(Value(x))
-    raise TypeError(f"激活层的输入必须是数字、Value 或它们的（嵌套）列表，而不是 {type(x).__name__} {show(x)} "
-                    f"(an activation layer takes numbers, Values or nested lists of them, "
-                    f"got {type(x).__name__} {show(x)})")
+    raise TypeError(f"x 必须是数字、Value 或它们的（嵌套）列表，而不是 {type(x).__name__} {show(x)} "
+                    f"(x must be a number, a Value or a nested list of them, got {type(x).__name__} {show(x)})")
 
 
 class _Activation(Module):
