@@ -107,6 +107,8 @@ def _each(f, x):
     if isinstance(x, Value):
         return f(x)
     if isinstance(x, (list, tuple)):
+        if all(type(v) is Value for v in x):             # 最常见：一行 Value，省去逐个递归
+            return [f(v) for v in x]
         return [_each(f, item) for item in x]
     if is_real(x):
         return f(Value(x))
