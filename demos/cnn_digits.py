@@ -126,6 +126,7 @@ def plot_curves(plt, histories, out):
     axes[1].set_title(t('准确率', 'accuracy'))
     for ax in axes:
         ax.set_xlabel(t('轮', 'epoch'))
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize=8)
     save(plt, fig, out, 'cnn_digits_curves.png')
 

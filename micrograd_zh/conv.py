@@ -29,6 +29,13 @@ def _kind(v):
     return f'{type(v).__name__} {show(v)}'
 
 
+def _nested(item, where, zh, hint_zh, en, hint_en):
+    """图像的一层 (one level of the image) 必须是不空的列表。"""
+    if not isinstance(item, (list, tuple)) or not item:
+        raise TypeError(f"{where} 必须是{zh}，而不是 {_kind(item)}；{hint_zh} "
+                        f"({where} must be {en}, got {_kind(item)}; {hint_en})")
+
+
 def _image(x, name='x'):
     """检查 x 是 [通道][行][列] 的图像，返回 (C, H, W, 图像)；图像里的数字都换成 float（Value 原样）。
 
@@ -41,16 +48,12 @@ def _image(x, name='x'):
         raise ValueError(f"{name} 不能是空的图像 ({name} must not be an empty image)")
     image = []
     for c, channel in enumerate(x):
-        if not isinstance(channel, (list, tuple)) or not channel:
-            raise TypeError(f"{name}[{c}] 必须是一个通道（行的列表），而不是 {_kind(channel)}；"
-                            f"图像要三层嵌套：[通道][行][列] ({name}[{c}] must be a channel, a list of rows, "
-                            f"got {_kind(channel)}; an image is nested three deep: [channel][row][col])")
+        _nested(channel, f'{name}[{c}]', '一个通道（行的列表）', '图像要三层嵌套：[通道][行][列]',
+                'a channel, a list of rows', 'an image is nested three deep: [channel][row][col]')
         rows = []
         for r, row in enumerate(channel):
-            if not isinstance(row, (list, tuple)) or not row:
-                raise TypeError(f"{name}[{c}][{r}] 必须是一行像素（数字的列表），而不是 {_kind(row)}；"
-                                f"单通道的图要再包一层：[image] ({name}[{c}][{r}] must be a row of pixels, "
-                                f"a list of numbers, got {_kind(row)}; wrap a one-channel picture: [image])")
+            _nested(row, f'{name}[{c}][{r}]', '一行像素（数字的列表）', '单通道的图要再包一层：[image]',
+                    'a row of pixels, a list of numbers', 'wrap a one-channel picture: [image]')
             if all(type(v) is float or type(v) is Value for v in row):
                 rows.append(row if type(row) is list else list(row))
                 continue
