@@ -20,6 +20,7 @@ torch.nn.Conv2d 的 weight、bias 互相复制；to_torch() 就这样做。
 
 from .checks import is_real, positive_int, show
 from .engine import Parameter, Value, dot
+from .layers import _torch
 from .nn import INITS, Module, _check_choice, _rng, init_weight
 
 __all__ = ['Conv2d', 'MaxPool2d', 'image_shape']
@@ -91,12 +92,6 @@ def _out_size(who, size, k, stride, padding, axis_zh, axis_en):
     return (padded - k) // stride + 1
 
 
-def _check_pair(k, stride):
-    positive_int('kernel_size', k)
-    positive_int('stride', stride)
-    return int(k), int(stride)
-
-
 class Conv2d(Module):
     """二维卷积层 (2-D convolution)，与 torch.nn.Conv2d 相同（正方形的卷积核，补 0 的 padding）。
 
@@ -111,7 +106,7 @@ class Conv2d(Module):
                  rng=None, seed=None):
         positive_int('in_channels', in_channels)
         positive_int('out_channels', out_channels)
-        k, stride = _check_pair(kernel_size, stride)
+        k, stride = positive_int('kernel_size', kernel_size), positive_int('stride', stride)
         positive_int('padding', padding, least=0)
         _check_choice('init', init, INITS)
         rng = _rng(rng, seed)
@@ -167,7 +162,6 @@ class Conv2d(Module):
 
     def to_torch(self):
         """等价的 torch.nn.Conv2d（float64，权重相同）。"""
-        from .layers import _torch
         torch = _torch()
         conv = torch.nn.Conv2d(self.in_channels, self.out_channels, self.kernel_size, stride=self.stride,
                                padding=self.padding, dtype=torch.float64)
@@ -201,8 +195,8 @@ class MaxPool2d(Module):
     """
 
     def __init__(self, kernel_size, stride=None):
-        self.kernel_size, self.stride = _check_pair(kernel_size,
-                                                    kernel_size if stride is None else stride)
+        self.kernel_size = positive_int('kernel_size', kernel_size)
+        self.stride = self.kernel_size if stride is None else positive_int('stride', stride)
 
     def __call__(self, x):
         """前向传播 (forward)：每个通道各自取每个窗口的最大值。"""
@@ -222,6 +216,5 @@ class MaxPool2d(Module):
 
     def to_torch(self):
         """等价的 torch.nn.MaxPool2d。"""
-        from .layers import _torch
         return _torch().nn.MaxPool2d(self.kernel_size, stride=self.stride)
 

@@ -1,5 +1,6 @@
 """layers：Linear、激活层、softmax、Sequential；一个小 CNN 的损失和每个参数的梯度与 PyTorch (to_torch) 相同。"""
 
+import itertools
 import json
 import random
 
@@ -154,3 +155,23 @@ def test_to_torch_runs_a_batch_and_matches_every_sample():
     t_out = model.to_torch()(torch.tensor(X, dtype=torch.float64))
     for x, row in zip(X, t_out.tolist()):
         assert [v.data for v in model(x)] == pytest.approx(row, abs=1e-15)
+
+
+def test_weights_copy_in_from_torch_because_the_layout_is_the_same():
+    """torch 的 state_dict 按行优先展平 (row-major flatten)，正好就是我们的参数名的顺序，load_state_dict 就能读进来。"""
+    torch = pytest.importorskip('torch')
+    model = small_cnn()
+    net = model.to_torch()
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.normal_()
+    state = {}
+    for name, tensor in net.state_dict().items():          # '0.weight'[o, i, a, b] → '0.weight.o.i.a.b'
+        for index, value in zip(itertools.product(*map(range, tensor.shape)), tensor.flatten().tolist()):
+            state[name + ''.join(f'.{i}' for i in index)] = value
+    model.load_state_dict(state)
+    X = images(3)
+    expected = net(torch.tensor(X, dtype=torch.float64)).tolist()
+    for x, row in zip(X, expected):
+        assert [v.data for v in model(x)] == pytest.approx(row, abs=1e-13)
