@@ -26,6 +26,9 @@ from .nn import INITS, Module, _check_choice, _rng, init_weight
 __all__ = ['Conv2d', 'MaxPool2d', 'image_shape']
 
 
+_PLAIN = {float, Value}
+
+
 def _kind(v):
     return f'{type(v).__name__} {show(v)}'
 
@@ -55,7 +58,7 @@ def _image(x, name='x'):
         for r, row in enumerate(channel):
             _nested(row, f'{name}[{c}][{r}]', '一行像素（数字的列表）', '单通道的图要再包一层：[image]',
                     'a row of pixels, a list of numbers', 'wrap a one-channel picture: [image]')
-            if all(type(v) is float or type(v) is Value for v in row):
+            if _PLAIN.issuperset(map(type, row)):               # 常见情形：全是 float 或 Value，不必逐个检查
                 rows.append(row if type(row) is list else list(row))
                 continue
             for k, v in enumerate(row):

@@ -107,9 +107,7 @@ def _each(f, x):
     if isinstance(x, Value):
         return f(x)
     if isinstance(x, (list, tuple)):
-        if all(type(v) is Value for v in x):             # 最常见：一行 Value，省去逐个递归
-            return [f(v) for v in x]
-        return [_each(f, item) for item in x]
+        return [f(v) if type(v) is Value else _each(f, v) for v in x]
     if is_real(x):
         return f(Value(x))
     raise TypeError(f"x 必须是数字、Value 或它们的（嵌套）列表，而不是 {type(x).__name__} {show(x)} "

@@ -61,8 +61,8 @@ def _cyclic_gc_paused():
     """训练时暂停 Python 的循环垃圾回收 (cyclic garbage collector)，结束（或出错）时恢复原样。
 
     计算图里没有引用环 (reference cycles)，每张图在损失离开作用域时就由引用计数 (reference counting) 释放，
-    用不着循环 GC；可一批几十万个节点的图活着的时候，它会一遍遍地扫描它们。数字卷积网络那一批 100 张图，
-    前向传播因此慢了一倍多（benchmarks/cnn.py 测的 gc on / gc off 两行）。
+    用不着循环 GC；可一批几十万个节点的图活着的时候，它会一遍遍地扫描它们。demos/cnn_digits.py 的卷积网络
+    一批 100 张图，前向 + 反向因此要多花约四分之一的时间（benchmarks/cnn.py 的 gc on / gc off 两行）。
     """
     was_enabled = gc.isenabled()
     gc.disable()

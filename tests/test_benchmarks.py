@@ -35,14 +35,14 @@ def test_cnn_benchmark_prints_times_and_the_graph_size_the_architecture_implies(
 
     一个样本的边 (edges)：conv1 144 个输出 × (9 权重 + 1 偏置；输入是数据，没有边) = 1440，tanh 144；
     conv2 128 × (36 + 36 + 1) = 9344，tanh 128；池化 32 × 4 = 128；conv3（padding 只留 2×2 落在图里）
-    64 × (32 + 32 + 1) = 4160，relu 64，池化 16 × 4 = 64；Dense 64 × (16 + 16 + 1) = 2112，tanh 64；
-    Dense 10 × (64 + 64 + 1) = 1290；交叉熵 45。合计 18983。
+    64 × (32 + 32 + 1) = 4160，relu 64，池化 16 × 4 = 64；Dense 32 × (16 + 16 + 1) = 1056，tanh 32；
+    Dense 10 × (32 + 32 + 1) = 650；交叉熵 45。合计 17255。
     """
     result = subprocess.run([sys.executable, str(ROOT / 'benchmarks' / 'cnn.py'), '--repeat', '1', '--batch', '2'],
                             capture_output=True, text=True, timeout=600, cwd=str(ROOT))
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    assert 'CNN：3242 个参数' in out and '18983 条边' in out
-    assert 'Dense-only：4810 个参数' in out
+    assert 'CNN：2378 个参数' in out and '17255 条边' in out
+    assert 'Dense-only：2410 个参数' in out
     for item in ('train gc off', 'train gc on', 'eval'):
         assert out.count(item) == 2
