@@ -169,6 +169,21 @@ def reuse_graph():
     draw_dot(c).save(str(IMG / '04-reuse.svg'))
 
 
+def network():
+    """README：训练好的 moons 网络 MLP(2, [16, 16, 1]) 的网络图（与 demos/moons.py 同样的数据、初始化和训练）。"""
+    from micrograd_zh import MLP, draw_network, fit
+    from micrograd_zh.data import make_moons
+    from micrograd_zh.losses import hinge, l2_penalty
+    from micrograd_zh.optim import SGD
+    X, labels = make_moons(100, noise=0.1, seed=1)
+    y = [2 * c - 1 for c in labels]
+    model = MLP(2, [16, 16, 1], init='uniform', seed=0)
+    optimizer = SGD(model.parameters(), lr=lambda k: 1.0 - 0.9 * k / 100)
+    fit(model, X, y, lambda s, t: hinge(s, t) + l2_penalty(model.parameters(), 1e-4), optimizer,
+        epochs=100, verbose=False)
+    draw_network(model, X[0]).save(DOCS / 'network.svg')
+
+
 def _demo(name, out, *args):
     """运行一个示例，让它把图存进 out（示例自己决定文件名）。"""
     _python(str(DOCS.parent / 'demos' / f'{name}.py'), '--out', str(out), *args, stdout=subprocess.DEVNULL)
@@ -182,15 +197,22 @@ def demo_pictures():
     _demo('init_compare', IMG)
 
 
+def lab_pictures():
+    """第 10–12 章（矩阵、练习、误区实验室）：由 docs/lab_pictures.py 画。"""
+    _python(str(DOCS / 'lab_pictures.py'))
+
+
 PICTURES = {
     'neuron': neuron,
     'forward-graph': forward_graph,
     'reuse-graph': reuse_graph,
+    'network': network,
     'demos': demo_pictures,
     'line-fit': line_fit,
     'finite-difference': finite_difference,
     'losses': losses,
     'optimizers': optimizers,
+    'lab': lab_pictures,
 }
 
 

@@ -5,8 +5,10 @@ from .engine import (Parameter, Value, add_n, detect_anomaly, dot, gradcheck, is
 from .conv import Conv2d, MaxPool2d
 from .expr import ExpressionError, evaluate
 from .layers import Dense, Flatten, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, softmax
+from .netview import draw_network
 from .nn import MLP, Layer, Module, Neuron
 from .stepper import backward_steps, explain
+from .train import fit
 from .viz import draw_dot
 
 __version__ = '0.1.0'
@@ -14,4 +16,4 @@ __all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly',
            'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
            'Sequential', 'Linear', 'Dense', 'Conv2d', 'MaxPool2d', 'Flatten', 'ReLU', 'Tanh', 'Sigmoid',
            'Softmax', 'softmax',
-           'draw_dot', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']
+           'fit', 'draw_dot', 'draw_network', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']

@@ -63,8 +63,9 @@ def _parser():
 
     draw = sub.add_parser('draw', help='画计算图 (draw the graph)')
     common(draw)
-    draw.add_argument('-o', '--output', default='graph.svg', help='输出文件 (.svg 或 .dot)')
-    draw.add_argument('--format', choices=('svg', 'dot'), help='输出格式，默认看后缀 (default: from suffix)')
+    draw.add_argument('-o', '--output', default='graph.svg', help='输出文件 (.svg、.png、.pdf 或 .dot)')
+    draw.add_argument('--format', choices=('svg', 'png', 'pdf', 'dot'),
+                      help='输出格式，默认看后缀 (default: from suffix)')
     draw.add_argument('--no-backward', action='store_true', help='不做反向传播 (skip backward)')
     draw.add_argument('--rankdir', choices=('LR', 'TB', 'RL', 'BT'), default='LR')
     draw.add_argument('--color', choices=('role', 'grad'), default='role', help='按角色或梯度着色')
@@ -105,7 +106,10 @@ def main(argv=None):
             output = args.output
             if args.format:
                 output = os.path.splitext(output)[0] + '.' + args.format
-            print(graph.save(output))
+            try:
+                print(graph.save(output))
+            except ValueError as e:               # 不认识的后缀 (unknown suffix)：一行
+                _refuse(str(e))
     except RendererNotFoundError as e:
         print(f'{PROG}: {e}', file=sys.stderr)
         return 1

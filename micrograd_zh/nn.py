@@ -6,9 +6,20 @@
     Neuron.w         权重 (weights)，Value 的列表；Neuron.b 偏置 (bias)，一个 Value
 
 一个神经元先算预激活 (pre-activation) Σ wᵢxᵢ + b —— 用 engine.dot 建成【一个】'Σ' 节点，
-有 2n+1 条边 —— 再过激活函数 (activation)。MLP 的最后一层是线性的 (linear)，没有激活。
+有 2n+1 条边 —— 再过激活函数 (activation)。MLP 的最后一层默认是线性的 (linear)，没有激活。
 
-随机性只来自 random.Random(seed)：同一个 seed 给出同样的权重，不碰全局随机状态 (global state)。
+随机性 (randomness)：给了 seed 就只用 random.Random(seed)，同一个 seed 给出同样的权重，不碰全局随机状态；
+不给 seed 时与 micrograd 一样从全局的 random 模块取数，所以 random.seed(1337) 之后建的模型可以复现。
+
+名字 (names)：MLP 给每个神经元和参数起一个看得懂的名字，画图、讲解和步进器都用它：
+    L1.n3        第 1 层 (layer 1) 的第 3 个神经元（从 0 数）的输出；L0 是输入层，所以第一个隐藏层叫 L1
+    L1.n3.z      它的预激活 Σ wᵢxᵢ + b（线性神经元没有激活，输出就叫 L1.n3）
+    L2.n5.w3     L2.n5 的第 3 个权重，连着上一层的 L1.n3（第一层的 w3 连着输入 x3）
+    L2.n5.b      L2.n5 的偏置
+这些是 Value 的 label。state_dict() 和 save() 用的名字（如 'layers.1.neurons.5.w3'）不变。
+
+讲座里的网络 (the lecture's network)：MLP.lecture(3, [4, 4, 1]) —— 每层（包括输出层）都用 tanh，
+权重和偏置都从 U(-1, 1) 抽取，抽取的顺序也与讲座的代码相同（每个神经元先 w 后 b）。
 """
 
 import math
@@ -58,7 +69,10 @@ def _check_choice(name, value, choices):
 
 
 def _rng(rng, seed):
-    return rng if rng is not None else random.Random(seed)
+    """随机数来源：给了 rng 用 rng；给了 seed 用 random.Random(seed)；都没给用全局的 random 模块（像 micrograd）。"""
+    if rng is not None:
+        return rng
+    return random if seed is None else random.Random(seed)
 
 
 class Module:
@@ -131,22 +145,42 @@ class Neuron(Module):
     nin         输入个数
     nonlin      micrograd 的写法：True 用 ReLU，False 是线性的；给了 activation 时忽略它
     activation  'relu'、'tanh'、'sigmoid' 或 'linear'
-    init        权重初始化，见 init_weight；默认按激活选择（ReLU 用 He，其余用 Xavier）。偏置总是从 0 开始。
+    init        权重初始化，见 init_weight；默认按激活选择（ReLU 用 He，其余用 Xavier）。
+    bias_init   偏置的初始化：None（默认）从 0 开始；也可以是 init 的一种，如讲座的 'uniform'（在权重之后抽取）
     fan_out     所在层的输出个数，Xavier 要用；单独一个神经元时为 1
-    rng, seed   随机数来源：给 rng（random.Random）就用它，否则用 random.Random(seed)
+    rng, seed   随机数来源：给 rng（random.Random）就用它；给 seed 用 random.Random(seed)；都不给用全局的 random
     """
 
-    def __init__(self, nin, nonlin=True, activation=None, init=None, fan_out=1, rng=None, seed=None):
+    def __init__(self, nin, nonlin=True, activation=None, init=None, fan_out=1, rng=None, seed=None,
+                 bias_init=None):
         positive_int('nin', nin)
         if activation is None:
             activation = 'relu' if nonlin else 'linear'
         _check_choice('activation', activation, ACTIVATIONS)
         init = DEFAULT_INIT[activation] if init is None else _check_choice('init', init, INITS)
+        if bias_init is not None:
+            _check_choice('bias_init', bias_init, INITS)
         rng = _rng(rng, seed)
         self.activation = activation
         self.init = init
-        self.w = [Parameter(init_weight(init, rng, nin, fan_out), label=f'w{i}') for i in range(nin)]
-        self.b = Parameter(0.0, label='b')
+        self.bias_init = bias_init
+        self.w = [Parameter(init_weight(init, rng, nin, fan_out)) for _ in range(nin)]
+        self.b = Parameter(0.0 if bias_init is None else init_weight(bias_init, rng, nin, fan_out))
+        self._set_name('')
+
+    def _set_name(self, name):
+        """给这个神经元起名字 (name it)，如 'L1.n3'：参数的 label 变成 L1.n3.w0 … L1.n3.b，前向传播时
+        输出的 label 是 L1.n3，预激活是 L1.n3.z。MLP 和 Layer 会自动调用；单独的神经元默认没有名字（w0、b）。"""
+        self.name = name
+        prefix = f'{name}.' if name else ''
+        for i, w in enumerate(self.w):
+            w.label = f'{prefix}w{i}'
+        self.b.label = f'{prefix}b'
+        if self.activation == 'linear':
+            self._labels = (name, name)             # 没有激活：Σ 就是输出
+        else:
+            self._labels = (f'{prefix}z' if name else '', name)
+        return self
 
     def __call__(self, x):
         """前向传播 (forward)：x 是 nin 个数字或 Value（nin == 1 时可以只给一个数），返回 act(Σ wᵢxᵢ + b)。"""
@@ -154,9 +188,12 @@ class Neuron(Module):
 
     def _forward(self, x):
         act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
+        act.label = self._labels[0]
         if self.activation == 'linear':
             return act
-        return getattr(act, self.activation)()       # act.relu()、act.tanh() 或 act.sigmoid()
+        out = getattr(act, self.activation)()        # act.relu()、act.tanh() 或 act.sigmoid()
+        out.label = self._labels[1]
+        return out
 
     def named_parameters(self):
         return [(f'w{i}', w) for i, w in enumerate(self.w)] + [('b', self.b)]
@@ -165,7 +202,8 @@ class Neuron(Module):
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
     def architecture(self):
-        return {'class': 'Neuron', 'nin': len(self.w), 'activation': self.activation, 'init': self.init}
+        return _with_bias_init({'class': 'Neuron', 'nin': len(self.w), 'activation': self.activation,
+                                'init': self.init}, self.bias_init)
 
 
 class Layer(Module):
@@ -181,6 +219,15 @@ class Layer(Module):
         rng = _rng(rng, seed)
         self.nin = nin
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **kwargs) for _ in range(nout)]
+        self._set_name('')
+
+    def _set_name(self, name):
+        """给这一层起名字，如 'L1'：神经元叫 L1.n0、L1.n1 …（单独的一层默认叫 n0、n1 …）。"""
+        self.name = name
+        prefix = f'{name}.' if name else ''
+        for j, neuron in enumerate(self.neurons):
+            neuron._set_name(f'{prefix}n{j}')
+        return self
 
     def __call__(self, x):
         """前向传播 (forward)：每个神经元看同样的 x；返回 nout 个输出的列表，nout == 1 时只返回一个 Value。"""
@@ -199,36 +246,55 @@ class Layer(Module):
 
     def architecture(self):
         first = self.neurons[0]
-        return {'class': 'Layer', 'nin': self.nin, 'nout': len(self.neurons),
-                'activation': first.activation, 'init': first.init}
+        return _with_bias_init({'class': 'Layer', 'nin': self.nin, 'nout': len(self.neurons),
+                                'activation': first.activation, 'init': first.init}, first.bias_init)
 
 
 class MLP(Module):
     """多层感知机 (multilayer perceptron)：MLP(nin, [h1, h2, ..., nout])。
 
-    隐藏层 (hidden layer) 用 activation，最后一层是线性的 (linear)，输出是分数 (score) 或 logit，
-    再按任务接 sigmoid、softmax 交叉熵或 hinge 损失。
-    init 为 None 时每层按自己的激活选默认初始化；seed 决定全部权重。
+    隐藏层 (hidden layer) 用 activation；最后一层用 output_activation，默认是线性的 (linear)，
+    输出是分数 (score) 或 logit，再按任务接 sigmoid、softmax 交叉熵或 hinge 损失。
+    init 为 None 时每层按自己的激活选默认初始化；bias_init 为 None 时偏置从 0 开始。
+    seed 决定全部权重；不给 seed 时从全局的 random 取数（random.seed(1337) 之后可复现，像 micrograd）。
+    讲座里的网络（全是 tanh，权重和偏置都是 U(-1, 1)）用 MLP.lecture(nin, nouts)。
     model(x) 接受数字或 Value 的列表（nin == 1 时也可以只给一个数）；
     最后一层只有一个输出时返回一个 Value，否则返回列表。
     """
 
-    def __init__(self, nin, nouts, activation='relu', init=None, seed=None):
+    def __init__(self, nin, nouts, activation='relu', init=None, seed=None, output_activation='linear',
+                 bias_init=None):
         positive_int('nin', nin)
         _check_choice('activation', activation, ACTIVATIONS)
+        _check_choice('output_activation', output_activation, ACTIVATIONS)
         if init is not None:
             _check_choice('init', init, INITS)
+        if bias_init is not None:
+            _check_choice('bias_init', bias_init, INITS)
         nouts = as_list('nouts', nouts, '层宽 (layer width) ', 'layer widths')
         if not nouts:
             raise ValueError("nouts 不能为空：至少要有输出层 (nouts must not be empty: at least the output layer)")
         for i, n in enumerate(nouts):
             positive_int(f'nouts[{i}]', n)
         self.nin, self.nouts, self.activation, self.init = nin, nouts, activation, init
-        rng = random.Random(seed)
+        self.output_activation, self.bias_init = output_activation, bias_init
+        rng = _rng(None, seed)
         sizes = [nin] + nouts
-        self.layers = [Layer(sizes[i], sizes[i + 1], rng=rng, init=init,
-                             activation=activation if i < len(nouts) - 1 else 'linear')
+        self.layers = [Layer(sizes[i], sizes[i + 1], rng=rng, init=init, bias_init=bias_init,
+                             activation=activation if i < len(nouts) - 1 else output_activation)
                        for i in range(len(nouts))]
+        for i, layer in enumerate(self.layers):
+            layer._set_name(f'L{i + 1}')                  # L0 是输入层 (L0 is the input layer)
+
+    @classmethod
+    def lecture(cls, nin, nouts, seed=None):
+        """Karpathy 讲座里的网络：每层（包括输出层）都是 tanh，权重和偏置都从 U(-1, 1) 抽取。
+
+        不给 seed 时从全局的 random 取数，顺序与讲座的 Neuron 相同（每个神经元先 nin 个 w，再 b），
+        所以 random.seed(s) 之后 MLP.lecture(3, [4, 4, 1]) 的参数与讲座的 MLP(3, [4, 4, 1]) 完全相同。
+        """
+        return cls(nin, nouts, activation='tanh', init='uniform', seed=seed, output_activation='tanh',
+                   bias_init='uniform')
 
     def __call__(self, x):
         """前向传播 (forward)：逐层计算；最后一层只有一个输出时返回 Value，否则返回列表。"""
@@ -247,8 +313,11 @@ class MLP(Module):
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
 
     def architecture(self):
-        return {'class': 'MLP', 'nin': self.nin, 'nouts': list(self.nouts),
+        arch = {'class': 'MLP', 'nin': self.nin, 'nouts': list(self.nouts),
                 'activation': self.activation, 'init': self.init}
+        if self.output_activation != 'linear':      # 只在不是默认值时写出：以前存的文件照样能读
+            arch['output_activation'] = self.output_activation
+        return _with_bias_init(arch, self.bias_init)
 
     def to_torch(self):
         """换成等价的 torch.nn.Sequential（float64，权重相同）：学完原理后转向 PyTorch 的路。"""
@@ -270,6 +339,13 @@ class MLP(Module):
                 modules.append({'relu': torch.nn.ReLU, 'tanh': torch.nn.Tanh,
                                 'sigmoid': torch.nn.Sigmoid}[activation]())
         return torch.nn.Sequential(*modules)
+
+
+def _with_bias_init(arch, bias_init):
+    """bias_init 只在不是默认值 (None) 时写进结构，以前存的文件照样能读。"""
+    if bias_init is not None:
+        arch['bias_init'] = bias_init
+    return arch
 
 
 def _inputs(x, nin, who_zh, who_en):

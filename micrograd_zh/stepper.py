@@ -14,7 +14,7 @@ import re
 from collections import namedtuple
 
 from .engine import topological_order
-from .viz import fmt, node_names, render_svg, to_dot, FONTS
+from .viz import FONTS, as_root, fmt, node_names, render_svg, to_dot
 
 __all__ = ['explain', 'backward_trace', 'backward_steps']
 
@@ -29,6 +29,7 @@ def backward_trace(root):
     steps  列表，每个元素是 (node, [EdgeStep, ...])：处理 node 时它的每条边做的事
     grads  {节点: ∂root/∂节点}
     """
+    root = as_root(root, 'backward_trace', foreign=False)
     order = topological_order(root)
     incoming = {}
     for node in order:
@@ -84,8 +85,8 @@ def _edge_line(e, names, root_name, p):
             f'累计 {fmt(e.total, p)}）(path {e.path} of {e.paths}, total {fmt(e.total, p)})')
 
 
-def _lines(root, precision):
-    order, steps, grads = backward_trace(root)
+def _lines(root, precision, who):
+    order, steps, grads = backward_trace(as_root(root, who, foreign=False))
     names = node_names(order)
     root_name = _wrap(names[root])
     start = f'∂{root_name}/∂{root_name} = {fmt(1.0, precision)}（起点 start）'
@@ -98,7 +99,8 @@ def explain(root, precision=4):
         ∂L/∂a = ∂L/∂e × ∂e/∂a = 1.0000 × -3.0000 = -3.0000
     一个节点经多条路径到达时，各行用 += 累加并写出累计值。返回多行文本（可直接 print）。
     """
-    order, steps, grads, names, start, per_step = _lines(root, precision)
+    order, steps, grads, names, start, per_step = _lines(root, precision, 'explain')
+    root = order[-1]
     root_name = _wrap(names[root])
     out = [f'反向传播 (backward pass)：从 {root_name} 出发，按拓扑序的逆序 (reverse topological order) '
            f'逐条边应用链式法则 (chain rule)：上游梯度 × 局部导数 (upstream gradient × local derivative)',
@@ -107,6 +109,15 @@ def explain(root, precision=4):
         out.append('— ' + _describe(node, names))
         out.extend('  ' + line for line in lines)
     return Narration('\n'.join(out))
+
+
+def _script_json(data):
+    """放进 <script type="application/json"> 的 JSON：< > & 写成 \\u003c 这样的转义，label 里的
+    `</script>`、`<!--<script>` 都不会结束或吞掉脚本 (cannot end or swallow the script)；JSON.parse 读回原样。"""
+    text = json.dumps(data, ensure_ascii=False)
+    for ch in '<>&\u2028\u2029':
+        text = text.replace(ch, f'\\u{ord(ch):04x}')
+    return text
 
 
 _PAGE = """<!DOCTYPE html>
@@ -214,7 +225,8 @@ def backward_steps(root, path, rankdir='LR', max_nodes=200, precision=4):
     子节点的梯度填上，面板里写着这一步的链式法则。按钮：上一步、下一步、播放；键盘 ← →。
     网址后加 #step=3 直接打开第 3 步，加 #play 自动播放。需要渲染器（见 draw_dot）。返回 path。
     """
-    order, steps, grads, names, start, per_step = _lines(root, precision)
+    order, steps, grads, names, start, per_step = _lines(root, precision, 'backward_steps')
+    root = order[-1]
     index = {node: i for i, node in enumerate(order)}
     source = to_dot(root, rankdir=rankdir, max_nodes=max_nodes, precision=precision, grads=grads)
     svg = render_svg(source)
@@ -231,7 +243,7 @@ def backward_steps(root, path, rankdir='LR', max_nodes=200, precision=4):
             'text': '\n'.join([_describe(node, names)] + lines),
         })
     data = {'nodes': [f'v{i}' for i in range(len(order))], 'steps': records}
-    script_json = json.dumps(data, ensure_ascii=False).replace('</', '<\\/')
+    script_json = _script_json(data)
     intro = html.escape(f'每一步处理一个节点：∂{names[root]}/∂子节点 += ∂{names[root]}/∂节点 × 边上的局部导数。'
                         f'(Each step processes one node: child grad += node grad × local derivative on the edge.)')
     parts = {'FONTS': FONTS, 'INTRO': intro, 'STEPS': script_json, 'SVG': svg}

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from micrograd_zh import viz
+from micrograd_zh import render, viz
 from micrograd_zh.__main__ import main
 
 NEURON = ['tanh(x1*w1 + x2*w2 + b)', '--set', 'x1=2', 'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432']
@@ -36,7 +36,7 @@ def test_draw_dot_format(capsys, tmp_path):
     code, out, err = run(capsys, 'draw', *NEURON, '-o', str(target), '--format', 'dot')
     assert code == 0 and out.strip() == str(tmp_path / 'neuron.dot')
     source = (tmp_path / 'neuron.dot').read_text(encoding='utf-8')
-    assert 'label="{ x1 | data 2.0000 | grad -1.5000 }"' in source
+    assert 'label="x1 | data 2.0000 | grad -1.5000"' in source
     assert 'rankdir=LR' in source
 
 
@@ -46,7 +46,7 @@ def test_draw_options(capsys, tmp_path):
         '--no-local-grads', '--color', 'grad')
     source = open(target, encoding='utf-8').read()
     assert 'rankdir=TB' in source and 'grad 0.0000' in source and 'grad 1.0000' not in source
-    assert '正梯度' in source and '局部导数' not in source
+    assert '零 (zero)' in source and '正梯度' not in source and '局部导数' not in source   # 图例只列出现的
 
 
 @needs_renderer
@@ -58,8 +58,26 @@ def test_draw_svg(capsys, tmp_path):
     assert svg.lstrip().startswith('<?xml') and '0.7071' in svg and '-1.5000' in svg.replace('&#45;', '-')
 
 
+@needs_renderer
+def test_draw_png_from_the_command_line(tmp_path):
+    """micrograd-zh draw "a*b" --set a=2 b=3 -o g.png 写出真的 PNG（在另一个进程里，和用户一样）。"""
+    from browser import distinct_colours
+    target = tmp_path / 'g.png'
+    done = subprocess.run([sys.executable, '-m', 'micrograd_zh', 'draw', 'a*b', '--set', 'a=2', 'b=3',
+                           '-o', str(target)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == str(target)
+    assert target.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n' and distinct_colours(target) > 20
+
+
+def test_draw_unknown_suffix_is_one_line_exit_2(capsys, tmp_path):
+    code, out, err = run(capsys, 'draw', 'a*b', '--set', 'a=2', 'b=3', '-o', str(tmp_path / 'g.bmp'))
+    assert code == 2 and out == '' and len(err.strip().splitlines()) == 1 and '.bmp' in err
+    assert not list(tmp_path.iterdir())
+
+
 def test_draw_without_renderer_writes_dot_and_exits_1(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(viz, 'find_renderers', lambda: [])
+    monkeypatch.setattr(render, 'find_renderers', lambda: [])
     code, out, err = run(capsys, 'draw', *NEURON, '-o', str(tmp_path / 'n.svg'))
     assert code == 1 and (tmp_path / 'n.dot').exists()
     assert len(err.strip().splitlines()) == 1 and 'pip install' in err and 'Traceback' not in err

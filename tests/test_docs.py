@@ -1,4 +1,4 @@
-"""文档不会过期 (docs that cannot rot)：README 和教程里的每个 ```python 代码块都要能运行。
+"""文档不会过期 (docs that cannot rot)：README、讲座对照页和教程里的每个 ```python 代码块都要能运行。
 
 同一页的代码块按顺序在同一个命名空间里执行（像读者在一个 REPL 里照着敲），工作目录是临时目录。
 页面引用的本地图片必须存在（图片由 docs/make_pictures.py 生成）。
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / 'README.md'] + sorted((ROOT / 'docs' / 'tutorial').glob('*.md'))
+PAGES = [ROOT / 'README.md', ROOT / 'docs' / 'lecture.md'] + sorted((ROOT / 'docs' / 'tutorial').glob('*.md'))
 BLOCK = re.compile(r'^```python\n(.*?)^```', re.S | re.M)
 IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s]+)\)')
 

@@ -20,8 +20,96 @@ def test_micrograd_structure_and_parameter_count():
     assert isinstance(neuron, Neuron) and len(model.layers[1].neurons) == 16
     assert len(neuron.w) == 16 and all(isinstance(w, Value) for w in neuron.w)
     assert isinstance(neuron.b, Value)
-    assert [w.label for w in neuron.w[:3]] == ['w0', 'w1', 'w2'] and neuron.b.label == 'b'
+    assert [w.label for w in neuron.w[:3]] == ['L2.n4.w0', 'L2.n4.w1', 'L2.n4.w2']
+    assert neuron.b.label == 'L2.n4.b'
     assert isinstance(model, Module)
+
+
+def test_qualified_names_for_parameters_and_neuron_outputs():
+    model = MLP(2, [3, 2], activation='tanh', seed=0)
+    labels = [p.label for p in model.parameters()]
+    assert labels[:4] == ['L1.n0.w0', 'L1.n0.w1', 'L1.n0.b', 'L1.n1.w0'] and labels[-1] == 'L2.n1.b'
+    assert len(set(labels)) == len(labels)                              # 每个参数一个名字
+    names = [name for name, _ in model.named_parameters()]               # 存档的名字不变 (unchanged)
+    assert names[:3] == ['layers.0.neurons.0.w0', 'layers.0.neurons.0.w1', 'layers.0.neurons.0.b']
+    out = model([0.5, -1.0])
+    assert [v.label for v in out] == ['L2.n0', 'L2.n1'] and [v._op for v in out] == ['Σ', 'Σ']  # 线性输出层
+    hidden = out[0]._prev[3]                                             # (w0, w1, w2, x0, x1, x2, b) 的 x0
+    assert (hidden.label, hidden._op, hidden._prev[0].label) == ('L1.n0', 'tanh', 'L1.n0.z')
+    alone = Neuron(2, activation='relu', seed=0)                         # 单独的神经元：w0、w1、b，输出没有名字
+    assert [p.label for p in alone.parameters()] == ['w0', 'w1', 'b'] and alone([1.0, 2.0]).label == ''
+    assert [n.name for n in Layer(2, 2, seed=0).neurons] == ['n0', 'n1']
+
+
+def test_explicit_seed_draws_exactly_as_before():
+    """给了 seed：random.Random(seed) 按层、按神经元依次抽权重，偏置为 0（存档和测试都依赖这个顺序）。"""
+    rng = random.Random(11)
+    expected = []
+    for fan_in, fan_out, std in ((2, 4, (2 / 2) ** 0.5), (4, 1, (2 / 5) ** 0.5)):   # He，然后线性层的 Xavier
+        for _ in range(fan_out):
+            expected += [rng.gauss(0.0, std) for _ in range(fan_in)] + [0.0]
+    assert [p.data for p in MLP(2, [4, 1], seed=11).parameters()] == expected
+
+
+def test_without_seed_the_global_random_module_reproduces_like_micrograd():
+    random.seed(1337)
+    a = MLP(2, [16, 16, 1]).state_dict()
+    random.seed(1337)
+    assert MLP(2, [16, 16, 1]).state_dict() == a
+    random.seed(7)
+    first = [p.data for p in Neuron(3, init='uniform').parameters()]
+    random.seed(7)
+    assert first == [random.uniform(-1, 1) for _ in range(3)] + [0.0]
+
+
+def test_lecture_network_draws_like_the_lecture():
+    """MLP.lecture：每层 tanh（包括输出层），权重和偏置都是 U(-1, 1)，按讲座的顺序从全局 random 抽取。"""
+    random.seed(42)
+    model = MLP.lecture(3, [4, 4, 1])
+    random.seed(42)
+    assert [p.data for p in model.parameters()] == [random.uniform(-1, 1) for _ in range(41)]
+    assert [layer.neurons[0].activation for layer in model.layers] == ['tanh', 'tanh', 'tanh']
+    assert model([2.0, 3.0, -1.0])._op == 'tanh'
+    assert MLP.lecture(3, [4, 1], seed=3).state_dict() == MLP.lecture(3, [4, 1], seed=3).state_dict()
+
+
+XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+YS = [1.0, -1.0, -1.0, 1.0]
+
+
+def lecture_loop(model, steps=20, lr=0.1):
+    """讲座最后的训练循环：平方误差之和，手动清零、反向、更新。返回最后一步的损失。"""
+    for _ in range(steps):
+        preds = [model(x) for x in XS]
+        loss = sum((p - y) ** 2 for p, y in zip(preds, YS))
+        for p in model.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+    return loss.data
+
+
+def test_lecture_training_loop_learns_for_almost_every_seed():
+    losses = []
+    for seed in range(100):
+        random.seed(seed)
+        losses.append(lecture_loop(MLP.lecture(3, [4, 4, 1])))
+    assert sum(loss < 0.1 for loss in losses) >= 95, sorted(losses)[-10:]
+    random.seed(0)
+    default = [lecture_loop(MLP(3, [4, 4, 1], seed=s)) for s in range(20)]   # 对照：默认的 ReLU + 线性输出
+    assert sum(loss < 0.1 for loss in default) <= 5                      # 讲座的设置才学得会
+
+
+def test_lecture_network_saves_and_old_files_still_load(tmp_path):
+    model = MLP.lecture(3, [4, 1], seed=0)
+    model.save(tmp_path / 'lecture.json')
+    assert MLP.lecture(3, [4, 1]).load(tmp_path / 'lecture.json').state_dict() == model.state_dict()
+    with pytest.raises(ValueError, match='this model is'):
+        MLP(3, [4, 1], activation='tanh', init='uniform').load(tmp_path / 'lecture.json')
+    old = MLP(2, [3, 1], seed=0)                    # 以前的结构里没有 output_activation / bias_init
+    assert set(old.architecture()) == {'class', 'nin', 'nouts', 'activation', 'init'}
+    assert set(Layer(2, 3).architecture()) == {'class', 'nin', 'nout', 'activation', 'init'}
 
 
 def test_hidden_layers_use_activation_and_last_layer_is_linear():

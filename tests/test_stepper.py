@@ -3,10 +3,6 @@
 import json
 import os
 import re
-import shutil
-import struct
-import subprocess
-import zlib
 
 import pytest
 
@@ -14,6 +10,8 @@ import micrograd_zh
 from micrograd_zh import Value, topological_order
 from micrograd_zh.stepper import backward_steps, backward_trace, explain
 from micrograd_zh.viz import find_renderers
+
+from browser import distinct_colours, needs_chromium, png_pixels, run_chromium
 
 needs_renderer = pytest.mark.skipif(not find_renderers(), reason='没有 Graphviz 渲染器 (no renderer)')
 
@@ -107,56 +105,6 @@ def test_labels_cannot_break_out_of_the_script(tmp_path):
 
 
 # ---------------------------------------------------------------- 真的浏览器 (a real browser)
-def chromium():
-    for name in ('chromium', 'chromium-browser', 'google-chrome'):
-        path = shutil.which(name)
-        if path:
-            return path
-    return '/usr/bin/chromium' if os.path.exists('/usr/bin/chromium') else None
-
-
-needs_chromium = pytest.mark.skipif(chromium() is None, reason='没有 Chromium (no chromium; CI installs it)')
-
-
-def run_chromium(tmp_path, url, *extra):
-    profile = tmp_path / f'profile{len(list(tmp_path.iterdir()))}'
-    cmd = [chromium(), '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
-           f'--user-data-dir={profile}', '--hide-scrollbars', *extra, url]
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')[-500:]
-    return done.stdout.decode('utf-8', 'replace')
-
-
-def png_pixels(path):
-    """读 PNG（8 位 RGB/RGBA，无隔行 non-interlaced），返回各行的像素字节。只用标准库。"""
-    data = open(path, 'rb').read()
-    assert data[:8] == b'\x89PNG\r\n\x1a\n'
-    pos, idat, width, height, bpp = 8, b'', 0, 0, 0
-    while pos < len(data):
-        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
-        if kind == b'IHDR':
-            width, height, depth, color = struct.unpack('>IIBB', chunk[:10])
-            assert depth == 8 and color in (2, 6)
-            bpp = 3 if color == 2 else 4
-        elif kind == b'IDAT':
-            idat += chunk
-        pos += 12 + length
-    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
-    for y in range(height):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            p = a + b - c
-            pr = a if abs(p - a) <= abs(p - b) and abs(p - a) <= abs(p - c) else (b if abs(p - b) <= abs(p - c) else c)
-            line[i] = (line[i] + (0, a, b, (a + b) // 2, pr)[f]) & 0xFF
-        rows.append(bytes(line))
-        prev = line
-    return rows, bpp
-
-
 def page_state(dom):
     step = int(re.search(r'<body[^>]*data-step="(\d+)"', dom).group(1))
     grads = re.findall(r'>grad ([^<]*)</text>', dom)
@@ -184,8 +132,45 @@ def test_stepper_runs_in_headless_chromium(tmp_path):
     for k in (0, 5):
         shot = tmp_path / f'step{k}.png'
         run_chromium(tmp_path, f'{url}#step={k}', f'--screenshot={shot}', '--window-size=1200,600')
-        rows, bpp = png_pixels(shot)
-        pixels = {row[i:i + 3] for row in rows[::4] for i in range(0, len(row), bpp * 4)}
-        assert len(pixels) > 20                                             # 不是一片空白 (not blank)
-        shots.append(rows)
+        assert distinct_colours(shot) > 20                                  # 不是一片空白 (not blank)
+        shots.append(png_pixels(shot)[0])
     assert shots[0] != shots[1]                                             # 两步看起来不同
+
+
+HOSTILE = ['<!--<script>', '</script><script>document.body.setAttribute("data-pwned","1")</script>',
+           '<img src=x onerror="document.body.setAttribute(\'data-pwned\',\'2\')">', '"\'`', 'a\x00b\nc\x1b',
+           '\u2028', ']]><svg onload="document.body.setAttribute(\'data-pwned\',\'3\')">', '&lt;&#x3c;']
+
+
+def hostile_graph():
+    leaves = [Value(float(i + 1), label=label) for i, label in enumerate(HOSTILE)]
+    out = micrograd_zh.add_n([leaf * 2 for leaf in leaves])
+    out.label = '<!--<script>'
+    return out
+
+
+@needs_renderer
+def test_hostile_labels_stay_data(tmp_path):
+    page = open(backward_steps(hostile_graph(), tmp_path / 's.html'), encoding='utf-8').read()
+    assert page.count('<script') == 2 and page.count('</script>') == 2     # 只有我们自己的两个
+    assert '<!--' not in page.split('<script id="steps"')[1].split('</script>')[0]
+    assert '\x00' not in page and '\x1b' not in page
+    data = json.loads(re.search(r'<script id="steps" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
+    assert any('a\\x00b\\nc\\x1b' in step['text'] for step in data['steps'])   # 读回来是可见的转义
+
+
+@needs_renderer
+@needs_chromium
+def test_hostile_labels_page_still_steps_in_chromium_and_nothing_runs(tmp_path):
+    path = backward_steps(hostile_graph(), tmp_path / 'steps.html')
+    url = 'file://' + os.path.abspath(path)
+    steps = 1 + len(HOSTILE) + 1                                      # 起点、8 个 *、1 个 Σ
+    for k, budget in ((0, ()), (3, ()), (steps - 1, ())):
+        dom = run_chromium(tmp_path, f'{url}#step={k}', '--dump-dom', *budget)
+        body = re.search(r'<body[^>]*>', dom).group(0)
+        assert 'pwned' not in body                                     # 注入的代码没有运行
+        assert page_state(dom)[0] == k                                 # 页面的脚本在运行：走到了第 k 步
+    dom = run_chromium(tmp_path, url + '#play', '--dump-dom', '--virtual-time-budget=60000')
+    assert page_state(dom)[0] == steps - 1 and 'pwned' not in re.search(r'<body[^>]*>', dom).group(0)
+    assert '<img' not in dom

@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import micrograd_zh
-from micrograd_zh import Value, add_n, dot
-from micrograd_zh import viz
+from micrograd_zh import Value, add_n, backward_steps, dot, explain, topological_order
+from micrograd_zh import render, viz
 from micrograd_zh.viz import RendererNotFoundError, draw_dot, find_renderers, fmt, to_dot
 
 HAVE_RENDERER = bool(find_renderers())
@@ -32,7 +32,7 @@ def lecture_neuron():
 
 def record(source, label):
     """DOT 里 label 为 label 的记录节点那一行。"""
-    lines = [ln for ln in source.splitlines() if f'label="{{ {label} |' in ln]
+    lines = [ln for ln in source.splitlines() if f'label="{label} |' in ln]
     assert len(lines) == 1, (label, lines)
     return lines[0]
 
@@ -67,7 +67,7 @@ def test_every_child_edge_carries_its_local_derivative():
     L.label = 'L'
     L.backward()
     src = to_dot(L)
-    ids = {m[1]: m[0] for m in re.findall(r'(v\d+) \[id="v\d+", shape=record.*label="\{ (\w+) \|', src)}
+    ids = {m[1]: m[0] for m in re.findall(r'(v\d+) \[id="v\d+", shape=record.*label="(\w+) \|', src)}
     edges = edge_labels(src)
     assert (ids['a'], f"{ids['e']}op", '-3.0000') in edges     # ∂e/∂a = b
     assert (ids['b'], f"{ids['e']}op", '2.0000') in edges      # ∂e/∂b = a
@@ -109,8 +109,9 @@ def test_same_graph_gives_the_same_text():
 def test_unlabelled_nodes_get_short_ids():
     out = (Value(1.0) + Value(2.0)) * Value(3.0)
     src = to_dot(out)
-    assert re.search(r'label="\{ #4 \| data 9\.0000', src)
-    assert re.search(r'label="\{ #0 \| data 1\.0000', src)
+    assert re.search(r'label="#4 \| data 9\.0000', src)
+    assert re.search(r'label="#0 \| data 1\.0000', src)
+    assert re.search(r'label="\{ #0 \| data 1\.0000 \| grad 0\.0000 \}"', to_dot(out, rankdir='TB'))  # 上下排布
 
 
 def fill(source, label):
@@ -120,12 +121,16 @@ def fill(source, label):
 def test_colour_by_role():
     src = to_dot(lecture_neuron())
     c = viz.ROLE_COLORS
-    assert fill(src, 'x1') == c['input'] and fill(src, 'w1') == c['parameter']
-    assert fill(src, 'b') == c['parameter'] and fill(src, 'n') == c['intermediate']
+    assert fill(src, 'x1') == c['input'] and fill(src, 'n') == c['intermediate']
+    assert fill(src, 'w1') == c['input'] and fill(src, 'b') == c['input']      # 名字不算数：只是带 label 的叶子
     assert fill(src, 'o') == c['output']
     assert fill(to_dot(Value(2.0, label='k') * 3), '#1') == c['constant']
-    for role in ('输入', '参数', '中间值', '输出'):
+    for role in ('输入', '中间值', '输出'):
         assert role in src
+    assert '参数' not in src and '常数' not in src                          # 图例只列出现的角色
+    w = micrograd_zh.Parameter(-3.0, label='w1')                              # 事实：它是 Parameter
+    src = to_dot(w * Value(2.0, label='x1'))
+    assert fill(src, 'w1') == c['parameter'] and fill(src, 'x1') == c['input'] and '参数' in src
     x = Value(1.0, label='x')
     src = to_dot((x * Value(2.0, label='w')), params=[x])       # 明确给出参数 (explicit params)
     assert fill(src, 'x') == c['parameter'] and fill(src, 'w') == c['input']
@@ -164,7 +169,7 @@ def test_max_nodes_keeps_those_nearest_the_output():
     src = to_dot(chain(100), max_nodes=10)
     assert src.count('shape=record') == 10
     assert '共 201 个' in src and 'of 201' in src
-    assert 'label="{ x |' not in src                           # 输入离输出最远，没画
+    assert 'label="x |' not in src                           # 输入离输出最远，没画
     assert 'style=dashed' in src
     assert to_dot(chain(100), max_nodes=None).count('shape=record') == 201
 
@@ -233,7 +238,7 @@ def test_broken_dot_falls_back_and_errors_are_one_line(isolated):
 
 
 def test_no_renderer_writes_dot_and_says_how_to_install(monkeypatch, tmp_path):
-    monkeypatch.setattr(viz, 'find_renderers', lambda: [])
+    monkeypatch.setattr(render, 'find_renderers', lambda: [])
     g = draw_dot(lecture_neuron())
     with pytest.raises(RendererNotFoundError) as info:
         g.save(tmp_path / 'neuron.svg')
@@ -248,12 +253,16 @@ def test_no_renderer_writes_dot_and_says_how_to_install(monkeypatch, tmp_path):
 
 
 def test_save_dot_needs_no_renderer(monkeypatch, tmp_path):
-    monkeypatch.setattr(viz, 'find_renderers', lambda: [])
+    monkeypatch.setattr(render, 'find_renderers', lambda: [])
     g = draw_dot(lecture_neuron())
     assert g.save(tmp_path / 'g.dot') == str(tmp_path / 'g.dot')
     assert (tmp_path / 'g.dot').read_text(encoding='utf-8') == g.source
-    with pytest.raises(ValueError, match='.png'):
+    with pytest.raises(ValueError, match=r"\.jpg") as info:
+        g.save(tmp_path / 'g.jpg')
+    assert '.png' in str(info.value) and '\n' not in str(info.value)
+    with pytest.raises(RendererNotFoundError):                  # PNG 要渲染器：照样写出 g.dot
         g.save(tmp_path / 'g.png')
+    assert not (tmp_path / 'g.png').exists()
 
 
 @needs_renderer
@@ -269,7 +278,7 @@ def test_svg_parses_and_contains_the_numbers(tmp_path):
 
 @needs_renderer
 def test_svg_keeps_chinese_and_the_font_list():
-    w = Value(1.0, label='权重 甲')
+    w = micrograd_zh.Parameter(1.0, label='权重 甲')
     svg = draw_dot(w * Value(2.0, label='a&lt;b')).svg()
     ET.fromstring(svg.encode('utf-8'))
     assert '>权重 甲<' in svg and '参数 (parameter)' in svg and '>a&amp;lt;b<' in svg
@@ -285,3 +294,99 @@ def test_a_few_hundred_nodes_render():
     out.backward()
     svg = draw_dot(out).svg()
     assert svg.count('class="node"') >= 120
+
+
+# ---------------------------------------------------------------- 别的东西 (other objects)
+class LectureValue:
+    """像讲座里自己写的 Value 那样：_prev 是 set，没有局部导数（这是为测试写的最小版本）。"""
+
+    def __init__(self, data, children=(), op='', label=''):
+        self.data, self.grad, self._prev, self._op, self.label = data, 0.0, set(children), op, label
+
+    def __mul__(self, other):
+        return LectureValue(self.data * other.data, (self, other), '*')
+
+    def __add__(self, other):
+        return LectureValue(self.data + other.data, (self, other), '+')
+
+
+class BareValue:
+    """像 micrograd 的 Value：没有 label。"""
+
+    def __init__(self, data, children=(), op=''):
+        self.data, self.grad, self._prev, self._op = data, 0.0, set(children), op
+
+
+def test_draws_another_engines_values_without_local_derivatives():
+    a, b, c = LectureValue(2.0, label='a'), LectureValue(-3.0, label='b'), LectureValue(10.0, label='c')
+    d = a * b + c
+    d.label, d.grad = 'd', 1.0
+    src = draw_dot(d).source
+    assert 'data 4.0000 | grad 1.0000' in record(src, 'd') and 'data -3.0000' in record(src, 'b')
+    assert src.count('shape=record') == 5 and 'label="*"' in src and 'label="+"' in src
+    assert edge_labels(src) == [] and src.count(' -> ') == 4 + 2          # 4 条边，2 条 op → 值
+    assert '局部导数未知' in src and '局部导数 ∂out/∂child' not in src
+    assert src == draw_dot(d).source                                    # set 里的顺序也固定
+    bare = BareValue(3.0, (BareValue(1.0), BareValue(2.0)), '+')
+    assert draw_dot(bare).source.count('shape=record') == 3
+
+
+@pytest.mark.parametrize('thing, shown', [(3.0, 'float 3.0'), ([Value(1.0)], 'list [Value('),
+                                          ('a*b', "str 'a*b'"), (None, 'NoneType None')])
+def test_wrong_object_is_one_line(thing, shown):
+    for fn, who in ((draw_dot, 'draw_dot'), (explain, 'explain'), (to_dot, 'draw_dot')):
+        with pytest.raises(TypeError) as info:
+            fn(thing)
+        message = str(info.value)
+        assert '\n' not in message and shown in message and f'{who} 的 root 必须是 Value' in message
+    if isinstance(thing, list):
+        assert 'draw_dot(values[0])' in message.replace('explain', 'draw_dot')
+
+
+def test_explain_refuses_another_engines_value_in_one_line(tmp_path):
+    d = LectureValue(2.0, label='a') * LectureValue(3.0, label='b')
+    for fn in (explain, lambda r: backward_steps(r, tmp_path / 's.html')):
+        with pytest.raises(TypeError) as info:
+            fn(d)
+        assert 'LectureValue' in str(info.value) and 'draw_dot' in str(info.value) and '\n' not in str(info.value)
+    assert not (tmp_path / 's.html').exists()
+    with pytest.raises(TypeError, match='must be numbers'):
+        draw_dot(LectureValue(1.0, (LectureValue('oops'),), 'tanh'))
+
+
+def test_control_characters_and_odd_labels_are_escaped_everywhere():
+    x = Value(2.0, label='a\nb\x00c\x1b[31m')
+    y = Value(3.0, label='"q" <b>&amp;')
+    out = x * y
+    out.label = 'line\u2028break'
+    src = to_dot(out)
+    assert '\x00' not in src and '\x1b' not in src and '\u2028' not in src
+    assert 'a\\\\nb\\\\x00c\\\\x1b[31m' in src                                  # 写成可见的转义
+    text = explain(out)
+    assert '∂(line\\u2028break)/∂(a\\nb\\x00c\\x1b[31m)' in text and '\x00' not in text
+    assert all(line.startswith(('反向', '∂', '—', '  ')) for line in text.splitlines())
+
+
+def test_names_shared_by_several_nodes_get_their_number():
+    model = micrograd_zh.MLP(2, [2, 1], activation='tanh', seed=0)
+    loss = sum((model(x) - 1.0) ** 2 for x in ([1.0, 2.0], [3.0, -1.0]))
+    names = viz.node_names(topological_order(loss))
+    outs = sorted(name for name in names.values() if re.match(r'L2\.n0(#|$)', name))
+    assert len(outs) == 2 and all(re.fullmatch(r'L2\.n0#\d+', name) for name in outs)
+    assert 'L1.n0.w0' in names.values()                                  # 参数只出现一次：不加编号
+    text = explain(loss)
+    assert f'∂#{len(names) - 1}/∂L1.n0.w0 +=' in text
+
+
+def test_collapse_neurons_draws_one_box_per_neuron():
+    model = micrograd_zh.MLP(2, [3, 1], activation='tanh', seed=1)
+    out = model([0.5, -1.0])
+    out.backward()
+    full, short = to_dot(out), to_dot(out, collapse_neurons=True)
+    assert full.count('shape=record') == 13 + 7 and short.count('shape=record') == 13 + 4   # 13 个参数
+    assert short.count('label="tanh(Σ)"') == 3 and 'L1.n0.z' not in short and 'L1.n0.z' in full
+    hidden = model.layers[0].neurons[0]
+    act = out._prev[3]                                                    # L1.n0
+    local = act._local_grads[0] * act._prev[0]._local_grads[0]            # ∂tanh/∂Σ × ∂Σ/∂w0
+    assert f'label="{fmt(local)}"' in short and act.label == hidden.name == 'L1.n0'
+    assert 'tanh(Σ)：一个神经元' in short
