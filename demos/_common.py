@@ -6,6 +6,7 @@ matplotlib 是可选的 (optional)：没装时示例照常训练、打印结果�
 
 import argparse
 import os
+import re
 import sys
 
 from micrograd_zh import no_grad
@@ -24,7 +25,10 @@ def parser(description, out_default):
 
 
 def pyplot():
-    """返回 matplotlib.pyplot（Agg 后端）；没装 matplotlib 时打印提示并返回 None。"""
+    """返回 matplotlib.pyplot（Agg 后端）；没装 matplotlib 时打印提示并返回 None。
+
+    有中文字体时图里写中文 (pyplot.cjk 为 True)，否则只写英文并打印一次怎样装中文字体。
+    """
     try:
         import matplotlib
     except ImportError:
@@ -32,18 +36,45 @@ def pyplot():
               '(matplotlib not installed: no pictures; pip install matplotlib to get them)')
         return None
     matplotlib.use('Agg')
-    from matplotlib import font_manager
     import matplotlib.pyplot as plt
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    cjk = [name for name in CJK_FONTS if name in installed]
+    cjk = cjk_fonts()
     if cjk:
         plt.rcParams['font.sans-serif'] = cjk + list(plt.rcParams['font.sans-serif'])
         plt.rcParams['axes.unicode_minus'] = False
+    elif not pyplot.warned:
+        print(NO_CJK_FONT)
+        pyplot.warned = True
     pyplot.cjk = bool(cjk)
     return plt
 
 
+NO_CJK_FONT = ('没有找到中文字体，图里只写英文。Debian/Ubuntu：sudo apt-get install fonts-noto-cjk；'
+               'macOS 和 Windows 自带 PingFang SC / Microsoft YaHei (no CJK font found: figure text in English only; '
+               'on Debian/Ubuntu install fonts-noto-cjk)')
+# 字体文件名里的这些字样说明它是中文字体 (file names that mark a CJK font)
+CJK_FILES = re.compile(r'cjk|wqy|wenquanyi|sourcehan|simhei|simsun|msyh|pingfang|stheiti|uming|ukai', re.I)
+
+
+def cjk_fonts():
+    """matplotlib 认得的中文字体名，按 CJK_FONTS 的顺序。
+
+    matplotlib 的字体缓存 (font cache) 可能比后装的字体旧，这时直接在系统字体文件里找一遍，把中文字体加进来。
+    """
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed.intersection(CJK_FONTS):
+        for path in font_manager.findSystemFonts():
+            if CJK_FILES.search(os.path.basename(path)):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):     # 读不了的字体文件就跳过
+                    continue
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in CJK_FONTS if name in installed]
+
+
 pyplot.cjk = False
+pyplot.warned = False
 
 
 def t(zh, en):
@@ -51,13 +82,14 @@ def t(zh, en):
     return f'{zh} ({en})' if pyplot.cjk else en
 
 
-def save_graph(root, out_dir, name):
-    """把 root 的计算图存成 out_dir/name（SVG）。没有渲染器 (renderer) 时 .dot 照样写出，并提示怎样安装。"""
+def save_graph(root, out_dir, name, **options):
+    """把 root 的计算图存成 out_dir/name（SVG）；options 传给 draw_dot（如 rankdir='TB'）。
+    没有渲染器 (renderer) 时 .dot 照样写出，并提示怎样安装。"""
     from micrograd_zh import draw_dot
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, name)
     try:
-        draw_dot(root).save(path)
+        draw_dot(root, **options).save(path)
     except RuntimeError as err:
         print(err)
         return None

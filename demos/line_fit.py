@@ -4,7 +4,9 @@
 
 (a) 1000 个点，x ~ U(-10, 10)，y = 1.915x + 0.915 + N(0, 0.1²)；从 w = b = 0 出发，
     学习率 0.01，1000 步整批梯度下降 (full-batch gradient descent)，应得到 w ≈ 1.915，b ≈ 0.915。
-(b) y = 3x + 1：逐样本随机梯度下降 (per-sample SGD)，每轮打印训练损失和验证损失 (validation loss)。
+(b) y = 3x + 1：逐样本随机梯度下降 (per-sample SGD)，每轮打印三个损失：训练损失的本轮平均
+    （边学边算，第 1 轮里包含 w = b = 0 时的大误差，所以远大于其他两个），以及轮末用同一组参数算的
+    训练损失和验证损失 (validation loss)，这两个才能直接比较。
 (c) 同 (a) 的数据：16 个样本一批 (minibatch)，动量 (momentum) 0.9。
 """
 
@@ -13,7 +15,7 @@ from micrograd_zh import Neuron
 from micrograd_zh.data import make_line, train_val_split
 from micrograd_zh.losses import mse
 from micrograd_zh.optim import SGD
-from micrograd_zh.train import fit
+from micrograd_zh.train import evaluate, fit
 
 
 def line():
@@ -41,10 +43,21 @@ def main(argv=None):
                        seed=args.seed + 1)
     Xt, yt, Xv, yv = train_val_split(Xb, yb, 0.2, seed=args.seed)
     model_b = line()
-    hist_b = fit(model_b, Xt, yt, mse, SGD(model_b.parameters(), lr=0.05), epochs=10, batch_size=1,
-                 val_data=(Xv, yv), seed=args.seed, verbose=False)
-    for epoch, (lt, lv) in enumerate(zip(hist_b['loss'], hist_b['val_loss']), 1):
-        print(f'    第 {epoch:2d} 轮 (epoch)  训练损失 (train) {lt:.5f}  验证损失 (val) {lv:.5f}')
+    opt_b = SGD(model_b.parameters(), lr=0.05)
+    hist_b = {'loss': [], 'end': [], 'val_loss': []}
+    print('    每轮三个损失 (three losses per epoch)：训练·本轮平均 (train, running mean) 是边学边算的，'
+          '每个样本在它那次更新之前算；')
+    print('    训练·轮末 (train, end) 和 验证·轮末 (val, end) 用本轮结束时的同一组参数，可以直接比较')
+    for epoch in range(1, 11):
+        h = fit(model_b, Xt, yt, mse, opt_b, epochs=1, batch_size=1, val_data=(Xv, yv),
+                seed=args.seed + epoch, verbose=False)
+        hist_b['loss'] += h['loss']
+        hist_b['val_loss'] += h['val_loss']
+        hist_b['end'].append(evaluate(model_b, Xt, yt, mse))
+        print(f'    第 {epoch:2d} 轮 (epoch {epoch:2d})：训练·本轮平均 {h["loss"][0]:.5f}  '
+              f'训练·轮末 {hist_b["end"][-1]:.5f}  验证·轮末 {h["val_loss"][0]:.5f}')
+    print('    第 1 轮的本轮平均大得多：它包含刚开始 w = b = 0 时的大误差 (it includes the early errors of w = b = 0)；')
+    print('    轮末的训练损失和验证损失都接近噪声的方差 0.01 (both end-of-epoch losses are near the noise variance 0.01)')
     print(f'(b) 结果 (result): w = {model_b.w[0].data:.4f}，b = {model_b.b.data:.4f}（真值 true 3, 1）')
 
     print(f'(c) 小批量 16 + 动量 0.9 (minibatch 16, momentum 0.9)：(a) 的数据，lr 0.001，{epochs_c} 轮 (epochs)')
@@ -65,8 +78,9 @@ def main(argv=None):
     axes[0].legend()
     plot_loss(axes[1], hist_a['loss'], t('(a) 损失曲线', '(a) MSE per step'))
     epochs = range(1, len(hist_b['loss']) + 1)
-    axes[2].plot(epochs, hist_b['loss'], 'o-', label=t('(b) 训练', '(b) train'))
-    axes[2].plot(epochs, hist_b['val_loss'], 's--', label=t('(b) 验证', '(b) validation'))
+    axes[2].plot(epochs, hist_b['loss'], 'o-', label=t('(b) 训练·本轮平均', '(b) train, running mean'))
+    axes[2].plot(epochs, hist_b['end'], 'x-', label=t('(b) 训练·轮末', '(b) train, end of epoch'))
+    axes[2].plot(epochs, hist_b['val_loss'], 's--', label=t('(b) 验证·轮末', '(b) validation, end of epoch'))
     axes[2].plot(range(1, len(hist_c['loss']) + 1), hist_c['loss'], '^-', label=t('(c) 小批量+动量', '(c) minibatch+momentum'))
     axes[2].set_yscale('log')
     axes[2].set_title(t('(b)(c) 每轮损失', '(b)(c) MSE per epoch'))

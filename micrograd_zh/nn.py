@@ -44,8 +44,8 @@ def init_weight(init, rng, fan_in, fan_out):
                而且 ReLU/tanh 网络中 0 权重让后面各层的梯度都是 0，网络根本学不动。
     'uniform'  U(-1, 1)，micrograd 的做法。浅网络没问题；层宽、层深时激活会饱和或爆炸。
     'normal'   N(0, 1)。同样不随层宽缩放：宽的 tanh 层会饱和 (saturate)，ReLU 层的激活逐层放大。
-    'xavier'   Glorot：N(0, 2/(fan_in+fan_out))。让 tanh、sigmoid 这类关于 0 对称的激活在前向和反向
-               都保持方差 (variance) 大致不变，适合 tanh、sigmoid 和线性层。
+    'xavier'   Glorot：N(0, 2/(fan_in+fan_out))。按“激活在 0 附近像 y = x”推导，前向和反向的方差 (variance) 大致
+               不变：适合线性层和 tanh（tanh 离开 0 变平，方差逐层缓慢变小）；sigmoid 不关于 0 对称、斜率最大 1/4，不符合。
     'he'       Kaiming：N(0, 2/fan_in)。ReLU 把一半的输入变成 0，方差减半，所以乘 2 补回来；适合 ReLU。
     """
     if init == 'zeros':

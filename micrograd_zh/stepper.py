@@ -3,7 +3,7 @@
 两者都自己按链式法则 (chain rule) 把反向传播重走一遍，不改动任何节点的 .grad：
     for node in 逆拓扑序 (reversed topological order):
         for child, 局部导数 in node 的边:
-            ∂L/∂child += ∂L/∂node × 局部导数
+            child.grad += node.grad × 局部导数 ∂node/∂child
 这正是 Value.backward() 的循环，所以得到的数与刚调用过一次 backward() 的 .grad 完全相同。
 """
 
@@ -14,6 +14,7 @@ import re
 from collections import namedtuple
 
 from .engine import topological_order
+from .reasons import why_local
 from .viz import FONTS, as_root, fmt, node_names, render_svg, to_dot
 
 __all__ = ['explain', 'backward_trace', 'backward_steps']
@@ -75,39 +76,50 @@ def _describe(node, names):
     return f'{names[node]} = {node._op}({", ".join(kids)})'
 
 
-def _edge_line(e, names, root_name, p):
+def _edge_line(e, k, names, p):
+    """一条边的两行：链式法则（子节点.grad = 输出.grad × 局部导数）和这个局部导数为什么是这个数。"""
     child, parent = _wrap(names[e.child]), _wrap(names[e.parent])
-    formula = (f'∂{root_name}/∂{parent} × ∂{parent}/∂{child} = '
-               f'{fmt(e.upstream, p)} × {fmt(e.local, p)} = {fmt(e.contribution, p)}')
+    show = lambda x: fmt(x, p)                                    # noqa: E731
+    local = show(e.local)
+    if local.startswith('-'):
+        local = f'({local})'
+    formula = f'{parent}.grad × ∂{parent}/∂{child} = {show(e.upstream)} × {local} = {show(e.contribution)}'
     if e.paths == 1:
-        return f'∂{root_name}/∂{child} = {formula}'
-    return (f'∂{root_name}/∂{child} += {formula}（第 {e.path}/{e.paths} 条路径，'
-            f'累计 {fmt(e.total, p)}）(path {e.path} of {e.paths}, total {fmt(e.total, p)})')
+        line = f'{child}.grad = {formula}'
+    else:
+        line = (f'{child}.grad += {formula}（第 {e.path}/{e.paths} 条路径，累计 {show(e.total)}）'
+                f'(path {e.path} of {e.paths}, total {show(e.total)})')
+    wrapped = {node: _wrap(name) for node, name in names.items()}
+    return f'{line}\n    ∂{parent}/∂{child} = {why_local(e.parent, k, wrapped, show)}'
 
 
 def _lines(root, precision, who):
     order, steps, grads = backward_trace(as_root(root, who, foreign=False))
     names = node_names(order)
     root_name = _wrap(names[root])
-    start = f'∂{root_name}/∂{root_name} = {fmt(1.0, precision)}（起点 start）'
-    per_step = [[_edge_line(e, names, root_name, precision) for e in edges] for _, edges in steps]
+    start = f'{root_name}.grad = {fmt(1.0, precision)}（起点 start：∂{root_name}/∂{root_name} = 1）'
+    per_step = [[_edge_line(e, k, names, precision) for k, e in enumerate(edges)] for _, edges in steps]
     return order, steps, grads, names, start, per_step
 
 
 def explain(root, precision=4):
-    """用中文讲解反向传播：按拓扑序的逆序，每条边一行链式法则，如
-        ∂L/∂a = ∂L/∂e × ∂e/∂a = 1.0000 × -3.0000 = -3.0000
+    """用中文讲解反向传播：按拓扑序的逆序，每条边两行，如
+        x1.grad = (x1*w1).grad × ∂(x1*w1)/∂x1 = 0.5000 × (-3.0000) = -1.5000
+            ∂(x1*w1)/∂x1 = w1 = -3.0000：乘积对一个因子的导数是另一个因子（另一个当常数）
+    记号 (notation)：v.grad 是 root 对 v 的梯度（上游梯度和结果）；∂out/∂v 只指一个运算的局部导数。
     一个节点经多条路径到达时，各行用 += 累加并写出累计值。返回多行文本（可直接 print）。
     """
     order, steps, grads, names, start, per_step = _lines(root, precision, 'explain')
     root = order[-1]
     root_name = _wrap(names[root])
-    out = [f'反向传播 (backward pass)：从 {root_name} 出发，按拓扑序的逆序 (reverse topological order) '
-           f'逐条边应用链式法则 (chain rule)：上游梯度 × 局部导数 (upstream gradient × local derivative)',
+    out = [f'反向传播 (backward pass)：从 {root_name} 出发，按拓扑序的逆序 (reverse topological order) 处理每个运算，'
+           f'每条边做一次链式法则 (chain rule)：子节点.grad += 输出.grad × ∂输出/∂子节点。',
+           f'记号 (notation)：v.grad 是 {root_name} 对 v 的梯度（最终结果，各条路径都算上），输出.grad 就是上游梯度 '
+           f'(upstream gradient)；∂out/∂v 只看 out = f(v, …) 这一个运算，是它对输入 v 的局部导数 (local derivative)。',
            start]
     for (node, _), lines in zip(steps, per_step):
         out.append('— ' + _describe(node, names))
-        out.extend('  ' + line for line in lines)
+        out.extend('  ' + line.replace('\n', '\n  ') for line in lines)
     return Narration('\n'.join(out))
 
 
@@ -244,8 +256,8 @@ def backward_steps(root, path, rankdir='LR', max_nodes=200, precision=4):
         })
     data = {'nodes': [f'v{i}' for i in range(len(order))], 'steps': records}
     script_json = _script_json(data)
-    intro = html.escape(f'每一步处理一个节点：∂{names[root]}/∂子节点 += ∂{names[root]}/∂节点 × 边上的局部导数。'
-                        f'(Each step processes one node: child grad += node grad × local derivative on the edge.)')
+    intro = html.escape('每一步处理一个节点：子节点.grad += 输出.grad × 边上的局部导数 ∂输出/∂子节点。'
+                        '(Each step processes one node: child.grad += out.grad × local derivative on the edge.)')
     parts = {'FONTS': FONTS, 'INTRO': intro, 'STEPS': script_json, 'SVG': svg}
     page = re.sub(r'__(FONTS|INTRO|STEPS|SVG)__', lambda m: parts[m.group(1)], _PAGE)   # 一遍替换完
     path = os.fspath(path)

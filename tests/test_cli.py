@@ -27,8 +27,9 @@ def run(capsys, *argv):
 def test_explain_prints_the_narration(capsys):
     code, out, err = run(capsys, 'explain', *NEURON)
     assert code == 0 and err == ''
-    assert '∂L/∂x1 = ∂L/∂(x1*w1) × ∂(x1*w1)/∂x1 = 0.5000 × -3.0000 = -1.5000' in out
-    assert '∂L/∂w1 = ∂L/∂(x1*w1) × ∂(x1*w1)/∂w1 = 0.5000 × 2.0000 = 1.0000' in out
+    assert 'x1.grad = (x1*w1).grad × ∂(x1*w1)/∂x1 = 0.5000 × (-3.0000) = -1.5000' in out
+    assert 'w1.grad = (x1*w1).grad × ∂(x1*w1)/∂w1 = 0.5000 × 2.0000 = 1.0000' in out
+    assert '1 - L² = 1 - 0.7071² = 0.5000' in out
 
 
 def test_draw_dot_format(capsys, tmp_path):
@@ -122,7 +123,7 @@ def test_python_dash_m_in_a_subprocess(tmp_path):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
     ok = subprocess.run([sys.executable, '-m', 'micrograd_zh', 'explain', 'a * b', '--set', 'a=2', 'b=-3'],
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(tmp_path), timeout=60)
-    assert ok.returncode == 0 and '∂L/∂a = ∂L/∂L × ∂L/∂a = 1.0000 × -3.0000 = -3.0000' in ok.stdout.decode()
+    assert ok.returncode == 0 and 'a.grad = L.grad × ∂L/∂a = 1.0000 × (-3.0000) = -3.0000' in ok.stdout.decode()
     bad = subprocess.run([sys.executable, '-m', 'micrograd_zh', 'explain', 'open("x")'],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(tmp_path), timeout=60)
     err = bad.stderr.decode()

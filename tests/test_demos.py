@@ -44,7 +44,11 @@ def test_line_fit(capsys, tmp_path):
     assert numbers_after(a, 'MSE =') < 0.02                        # 噪声方差 0.01
     b = out[out.index('(b) 结果'):]
     assert numbers_after(b, 'w =') == pytest.approx(3.0, abs=0.1)
-    assert out.count('验证损失 (val)') == 10
+    rows = re.findall(r'第\s*(\d+) 轮 \(epoch\s*\d+\)：训练·本轮平均 (\S+)  训练·轮末 (\S+)  验证·轮末 (\S+)', out)
+    assert [int(r[0]) for r in rows] == list(range(1, 11))
+    running, end, val = (float(x) for x in rows[0][1:])
+    # issue 14 第 7 条：第 1 轮的本轮平均包含 w = b = 0 时的大误差；轮末的训练和验证损失用同一组参数，可比
+    assert running > 5 * max(end, val)
     c = out[out.index('(c) 结果'):]
     assert numbers_after(c, 'w =') == pytest.approx(1.915, abs=0.02)
     check_pictures(out, tmp_path, ['line_fit.png'])
@@ -81,13 +85,23 @@ def test_init_compare(capsys, tmp_path):
     assert std['tanh/normal'] > 0.8                                 # 饱和：几乎都在 ±1
     assert std['relu/normal'] > 20 * std['relu/he']                 # 爆炸 (exploding)
     assert 0.3 < std['relu/he'] < 3
+    grads = out[out.index('第 1 个隐藏层的梯度均方根'):]
+    grad = {key: numbers_after(grads, key) for key in ('tanh/normal', 'tanh/xavier', 'relu/normal', 'relu/he')}
+    assert grad['relu/normal'] > 20 * grad['relu/he']               # 梯度也爆炸 (gradients explode too)
+    assert grad['tanh/normal'] > 10 * grad['tanh/xavier']           # 饱和的 tanh 网络里梯度失控，不是更小
     check_pictures(out, tmp_path, ['init_relu.png', 'init_tanh.png'])
 
 
 def test_neuron(capsys, tmp_path):
+    """讲座的神经元 (issue 14 第 5 条)：x1=2, x2=0, w1=-3, w2=1, b=6.8813735870195432，梯度是讲座里的数。"""
     out = run_demo('neuron', ['--out', str(tmp_path)], capsys)
-    assert numbers_after(out, '∂L/∂a =') == pytest.approx(-0.000545, abs=1e-6)
-    assert numbers_after(out, '∂L/∂b =') == pytest.approx(0.000363, abs=1e-6)
+    assert 'building micrograd' in out
+    assert numbers_after(out, 'o = tanh(n) =') == pytest.approx(0.707107, abs=1e-6)
+    backward = out[out.index('反向传播'):out.index('手算核对')]
+    expected = {'x1': -1.5, 'w1': 1.0, 'x2': 0.5, 'w2': 0.0, 'b': 0.5}
+    for name, grad in expected.items():
+        assert numbers_after(backward, f'{name}.grad =') == pytest.approx(grad, abs=1e-6), name
+    assert numbers_after(out, '最大相差 (largest difference):') < 1e-12
     assert '<svg' in (tmp_path / 'neuron.svg').read_text(encoding='utf-8')
 
 
