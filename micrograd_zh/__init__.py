@@ -2,8 +2,10 @@
 
 from .autograd import grad
 from .engine import Parameter, Value
+from .conv import Conv2d, MaxPool2d
 from .expr import ExpressionError, evaluate
 from .graph import topological_order
+from .layers import Dense, Flatten, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, softmax
 from .gradcheck import gradcheck
 from .modes import detect_anomaly, is_grad_enabled, no_grad
 from .nary import add_n, dot
@@ -16,4 +18,6 @@ from .viz import draw_dot
 __version__ = '0.1.0'
 __all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly', 'grad', 'gradcheck', 'dot',
            'add_n', 'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
+           'Sequential', 'Linear', 'Dense', 'Conv2d', 'MaxPool2d', 'Flatten', 'ReLU', 'Tanh', 'Sigmoid',
+           'Softmax', 'softmax',
            'fit', 'draw_dot', 'draw_network', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']

@@ -83,22 +83,26 @@ def numbers_in(name, x):
     return items
 
 
+def _leaves(sample):
+    """样本里的每个数 (every number in a sample)：列表可以嵌套，例如 [通道][行][列] 的图像。"""
+    if isinstance(sample, Value) or is_real(sample):
+        return [sample]
+    if isinstance(sample, (str, bytes, dict)) or sample is None or isinstance(sample, bool):
+        return [sample]
+    try:
+        items = list(sample)
+    except TypeError:
+        return [sample]
+    return [v for item in items for v in (_leaves(item) if isinstance(item, (list, tuple)) else [item])]
+
+
 def finite_samples(name, data):
-    """数据集 (data set) 的每个样本：一个数，或一列数（Value 也行），都必须是有限的 (finite)。
+    """数据集 (data set) 的每个样本：一个数，或一列数（可以嵌套，例如一张图；Value 也行），都必须是有限的 (finite)。
 
     nan/inf 会让损失和梯度都变成 nan，而且不会报错；所以在训练开始前就指出是哪个样本 (sample index)。
     """
     for i, sample in enumerate(data):
-        items = [sample] if isinstance(sample, Value) or is_real(sample) else None
-        if items is None:
-            if isinstance(sample, (str, bytes, dict)) or sample is None or isinstance(sample, bool):
-                items = [sample]
-            else:
-                try:
-                    items = list(sample)
-                except TypeError:
-                    items = [sample]
-        for v in items:
+        for v in _leaves(sample):
             d = v.data if isinstance(v, Value) else v
             if not is_real(d):
                 raise TypeError(f"{name}[{i}] 必须是数字或数字的列表，而不是 {_type(sample)} "

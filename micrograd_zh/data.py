@@ -1,4 +1,4 @@
-"""玩具数据集 (toy data sets)：只用标准库，结果是普通的 Python 列表。
+"""数据集 (data sets)：只用标准库，结果是普通的 Python 列表。
 
 每个 make_*(n, ..., seed=None) 返回 (X, y)：同一个 seed 总是给出同样的列表；随机性只来自
 random.Random(seed)，不碰全局随机状态。分类数据的标签 (label) 是 0, 1, ...（hinge 损失要 ±1：
@@ -9,15 +9,20 @@ random.Random(seed)，不碰全局随机状态。分类数据的标签 (label) �
     make_moons(n)     两个交错的半月 (two interleaving half moons)   micrograd 的经典示例
     make_circles(n)   大圆套小圆 (a circle inside a circle)
     make_spiral(n)    多条螺旋臂 (spiral arms)，多分类               CS231n 的 softmax 示例
+    load_digits()     8×8 的手写数字 (handwritten digits)，1797 张真实的图，随包附带，不用联网
     train_val_split   打乱后分成训练集和验证集 (train / validation split)
 """
 
+import gzip
 import math
+import os
 
 from .checks import as_list, finite, finite_samples, keywords, positive_int, seeded
 
-__all__ = ['make_line', 'make_xor', 'make_moons', 'make_circles', 'make_spiral', 'train_val_split',
+__all__ = ['make_line', 'make_xor', 'make_moons', 'make_circles', 'make_spiral', 'load_digits', 'train_val_split',
            'check_data']
+
+DIGITS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'datasets', 'digits.txt.gz')
 
 
 def _check_noise(noise):
@@ -129,6 +134,22 @@ def make_spiral(n=300, classes=3, noise=0.2, seed=None):
             X.append([r * math.sin(t), r * math.cos(t)])
             y.append(j)
     return _shuffle(X, y, rng)
+
+
+def load_digits():
+    """8×8 的手写数字 (handwritten digits)：返回 (X, y)，1797 个样本，类别 0–9 各约 180 个。
+
+    X[n] 是一张单通道的图 [[8 行 × 8 列]]（[通道][行][列]，可以直接交给 Conv2d(1, ...)），
+    像素 = 原始的计数 (0–16) / 16，在 [0, 1] 里；y[n] 是它的数字 0–9 (int)。
+    数据是 UCI 的 Optical Recognition of Handwritten Digits 的测试集（E. Alpaydin、C. Kaynak，1998，
+    CC BY 4.0 许可），与 sklearn.datasets.load_digits() 的完全相同；文件随包附带，
+    来源和许可见 micrograd_zh/datasets/README.md。每张图：32×32 的黑白点阵分成 4×4 的小块，数每块里的黑点。
+    """
+    with gzip.open(DIGITS_FILE, 'rt', encoding='ascii') as f:
+        lines = f.read().split()
+    X = [[[[int(ch, 17) / 16.0 for ch in pixels[r * 8:r * 8 + 8]] for r in range(8)]]
+         for pixels in lines[1::2]]
+    return X, [int(label) for label in lines[0::2]]
 
 
 @keywords

@@ -86,11 +86,17 @@ def binary_cross_entropy(p, y):
     return -add_n(terms) / len(terms)
 
 
+def class_index(target, classes, name):
+    """类别序号 (class index)：0..classes-1 中的整数；否则一行的 ValueError。cross_entropy 和 train.accuracy 共用。"""
+    if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < classes:
+        raise ValueError(f"{name} 是类别序号，必须是 0..{classes - 1} 中的整数，而不是 {show(target)} "
+                         f"({name}: class index must be an int in 0..{classes - 1}, got {show(target)})")
+    return int(target)
+
+
 def _cross_entropy_one(logits, target, lname, tname):
     logits = _values(logits, lname)
-    if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(logits):
-        raise ValueError(f"{tname} 是类别序号，必须是 0..{len(logits) - 1} 中的整数，而不是 {show(target)} "
-                         f"({tname}: class index must be an int in 0..{len(logits) - 1}, got {show(target)})")
+    target = class_index(target, len(logits), tname)
     # log-sum-exp：先减去最大值 m（一个常数，不影响梯度），exp 就不会溢出 (overflow)。
     m = max(v.data for v in logits)
     lse = add_n([(v - m).exp() for v in logits]).log() + m

@@ -10,15 +10,17 @@
         opt.step()                # 按 p.grad 更新 p.data
 
 学习率 (learning rate) lr 可以是数字，也可以是步数 (step count) 的函数 lr(t)，t = 0, 1, 2, ...
-是已经走过的步数。例如 micrograd 的线性衰减 (linear decay)：lr=lambda t: 1.0 - 0.9 * t / 100。
+是已经走过的步数。例如 micrograd 的线性衰减 (linear decay)：lr=lambda t: 1.0 - 0.9 * t / 100；
+Keras 的按时间衰减 (time-based decay) 是 lr=time_decay(0.05, 1e-6)。
 """
 
 import math
 
 from .checks import as_list, finite, keywords, show
-from .engine import Value, _div
+from .engine import Value
+from .ieee import _div
 
-__all__ = ['Optimizer', 'SGD', 'Adam']
+__all__ = ['Optimizer', 'SGD', 'Adam', 'time_decay']
 
 
 def _non_negative(name, x):
@@ -162,3 +164,19 @@ class Adam(Optimizer):
         step_size = lr / (1.0 - beta1 ** t)
         denom = math.sqrt(v) / math.sqrt(1.0 - beta2 ** t) + self.eps
         return p.data - step_size * _div(m, denom), (m, v)      # eps=0 且 v=0 时是 0/0 = nan，与 torch 相同
+
+
+def time_decay(lr, decay):
+    """Keras 的按时间衰减 (time-based decay)：第 t 步的学习率 lr_t = lr / (1 + decay·t)，t = 0, 1, 2, ... 是已走的步数。
+
+    返回一个函数 lr(t)，交给优化器的 lr：Keras 的 SGD(lr=0.05, decay=1e-6, momentum=0.9, nesterov=True) 就是
+        SGD(model.parameters(), lr=time_decay(0.05, 1e-6), momentum=0.9, nesterov=True)
+    一点不同：Keras 把 lr 乘进动量 (momentum) 里，这里与 PyTorch 一样先累积梯度、再乘当步的 lr；
+    lr 不变时两者完全相同，lr 变化很慢时（decay=1e-6 走 150 步，lr 只变 0.015%）几乎相同。
+    """
+    lr = _non_negative('lr', lr)
+    decay = _non_negative('decay', decay)
+
+    def schedule(t):
+        return lr / (1.0 + decay * t)
+    return schedule

@@ -251,3 +251,18 @@ def test_set_gc_modes_and_a_wrong_mode_is_a_one_line_error():
 
 def test_max_difference_compares_every_sequence_with_the_first():
     assert _timing.max_difference([[1.0, 2.0], [1.0, 2.5], [0.75, 2.0]]) == 0.5
+
+
+def test_cnn_benchmark_runs_and_counts_the_edges_the_architecture_implies():
+    """benchmarks/cnn.py --quick 能跑完，四行都在；它数出的边数与按结构推算的一样（不对时间做断言）。
+
+    一个样本的边 (edges)：conv1 144 个输出 × (9 权重 + 1 偏置；输入是数据，没有边) = 1440，tanh 144；
+    conv2 128 × (36 + 36 + 1) = 9344，tanh 128；池化 32 × 4 = 128；conv3（padding 只留 2×2 落在图里）
+    64 × (32 + 32 + 1) = 4160，relu 64，池化 16 × 4 = 64；Dense 32 × (16 + 16 + 1) = 1056，tanh 32；
+    Dense 10 × (32 + 32 + 1) = 650；交叉熵 45。合计 17255。
+    """
+    out = run(BENCH / 'cnn.py', '--quick')
+    assert 'CNN：2378 个参数' in out and '17255 条边' in out
+    assert 'Dense-only：2410 个参数' in out and '2807 条边' in out
+    items = {item for item, _, _, _ in table_rows(out)}
+    assert items == {f'{net} {kind} per sample' for net in ('CNN', 'Dense-only') for kind in ('train', 'eval')}

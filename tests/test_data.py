@@ -87,3 +87,55 @@ def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match) as info:
         call()
     assert '\n' not in str(info.value)
+
+
+# ---------------------------------------------------------------- 手写数字 (load_digits)
+DIGITS_SHA256 = '129eef24fe845dfb9ee752501689a6be3cb8afde16fdb4118c6ad9635b5545be'   # 解压后的文本
+DIGITS_PER_CLASS = {0: 178, 1: 182, 2: 177, 3: 183, 4: 181, 5: 182, 6: 181, 7: 179, 8: 174, 9: 180}
+
+
+def test_shipped_digits_file_is_intact():
+    """随包的文件没有损坏或被改过：解压后的 SHA-256、每行的格式、每类的个数（UCI 测试集公布的数字）。"""
+    import gzip
+    import hashlib
+    from micrograd_zh.data import DIGITS_FILE
+    with gzip.open(DIGITS_FILE, 'rb') as f:
+        raw = f.read()
+    assert hashlib.sha256(raw).hexdigest() == DIGITS_SHA256
+    lines = raw.decode('ascii').splitlines()
+    assert len(lines) == 1797
+    assert all(len(line) == 66 and line[0] in '0123456789' and line[1] == ' ' and
+               set(line[2:]) <= set('0123456789abcdefg') for line in lines)
+    assert Counter(int(line[0]) for line in lines) == DIGITS_PER_CLASS
+
+
+def test_load_digits_gives_images_for_conv2d():
+    from micrograd_zh.data import load_digits
+    X, y = load_digits()
+    assert len(X) == len(y) == 1797 and Counter(y) == DIGITS_PER_CLASS
+    assert all(len(x) == 1 and len(x[0]) == 8 and all(len(row) == 8 for row in x[0]) for x in X)
+    values = {v for x in X for row in x[0] for v in row}
+    assert values == {k / 16 for k in range(17)}                 # 原始的 0..16 除以 16，每个值都出现
+    assert X[0][0][0][:4] == [0.0, 0.0, 5 / 16, 13 / 16]          # 第一张是 0，与 UCI 文件的第一行相同
+    assert load_digits() == (X, y)
+
+
+def test_load_digits_equals_scikit_learn():
+    datasets = pytest.importorskip('sklearn.datasets')
+    from micrograd_zh.data import load_digits
+    X, y = load_digits()
+    ref = datasets.load_digits()
+    assert y == ref.target.tolist()
+    assert [[[16 * v for v in row] for row in x[0]] for x in X] == ref.images.tolist()
+
+
+def test_package_data_lists_every_shipped_file():
+    """setup.cfg 的 package_data 要列出 datasets/ 里的每个文件，否则 pip install 之后 load_digits() 找不到文件。"""
+    import configparser
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(root, 'setup.cfg'), encoding='utf-8')
+    listed = {p.strip() for p in cfg['options.package_data']['micrograd_zh'].split(',')}
+    shipped = {'datasets/' + name for name in os.listdir(os.path.join(root, 'micrograd_zh', 'datasets'))}
+    assert listed == shipped

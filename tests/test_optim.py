@@ -7,7 +7,7 @@ import pytest
 from interrupts import Interrupter, count_events
 
 from micrograd_zh import Value
-from micrograd_zh.optim import SGD, Adam
+from micrograd_zh.optim import SGD, Adam, time_decay
 
 START = [1.5, -0.7, 0.3, 2.0]
 
@@ -80,6 +80,41 @@ def test_lr_schedule_matches_torch_lambda_lr(cls):
     assert_same_path(ours, theirs)
 
 
+def test_time_decay_is_keras_formula_and_matches_torch_lambda_lr():
+    schedule = time_decay(0.05, 1e-6)
+    assert schedule(0) == 0.05 and schedule(1000) == 0.05 / (1 + 1e-6 * 1000)
+    decay = 0.1                                                 # 大一些，20 步里学习率降到 1/3
+    ours = trajectory_ours(lambda p: SGD(p, lr=time_decay(0.03, decay), momentum=0.9, nesterov=True))
+    theirs = trajectory_torch(lambda o, p: o.SGD(p, lr=0.03, momentum=0.9, nesterov=True),
+                              schedule=lambda t: 1.0 / (1.0 + decay * t))
+    assert_same_path(ours, theirs)
+
+
+def keras_sgd_path(lr, decay, momentum, steps=20):
+    """Keras 2 的 SGD（nesterov）逐条写出：v = m·v - lr_t·g；p = p + m·v - lr_t·g，lr_t = lr/(1 + decay·t)。"""
+    params = [Value(x) for x in START]
+    velocity = [0.0] * len(params)
+    path = []
+    for t in range(steps):
+        for p in params:
+            p.grad = 0.0
+        objective(params).backward()
+        lr_t = lr / (1.0 + decay * t)
+        for i, p in enumerate(params):
+            velocity[i] = momentum * velocity[i] - lr_t * p.grad
+            p.data += momentum * velocity[i] - lr_t * p.grad
+        path.append([p.data for p in params])
+    return path
+
+
+def test_keras_sgd_with_decay_is_the_same_walk_up_to_rounding_or_tiny_decay():
+    """docstring 里的说法：lr 不变时与 Keras 相同；decay=1e-6 时差别微不足道；decay 大时才看得出来。"""
+    def gap(decay):
+        ours = trajectory_ours(lambda p: SGD(p, lr=time_decay(0.03, decay), momentum=0.9, nesterov=True))
+        return max(abs(a - b) for x, y in zip(ours, keras_sgd_path(0.03, decay, 0.9)) for a, b in zip(x, y))
+    assert gap(0.0) < 1e-12 and gap(1e-6) < 1e-5 and gap(0.1) > 0.1          # 实测 2e-16、3e-6、0.22
+
+
 def test_sgd_step_by_hand_and_zero_grad():
     p = Value(1.0)
     opt = SGD([p], lr=0.1, momentum=0.5)
@@ -109,6 +144,8 @@ def test_accepts_a_generator_of_parameters():
     (lambda: SGD([Value(1.0)], lr=0.1, momentum=-0.5), 'momentum'),
     (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), 'weight_decay'),
     (lambda: SGD([Value(1.0)], lr=0.1, nesterov=True), 'nesterov'),
+    (lambda: time_decay(0.05, -1e-6), 'decay must be >= 0'),
+    (lambda: time_decay(-0.05, 1e-6), 'lr must be >= 0'),
 ])
 def test_bad_arguments_are_one_line_bilingual_value_errors(call, match):
     with pytest.raises(ValueError, match=match) as info:

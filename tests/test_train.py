@@ -208,3 +208,106 @@ def test_ctrl_c_on_a_terminal_ends_the_progress_line_first():
     assert tty.getvalue().endswith('\nT 被中断 (KeyboardInterrupt)：完成了 1 轮，模型停在最后一次完整的更新之后 '
                                    '(interrupted after 1 complete epochs; the model is as after its last complete '
                                    'step)\n')
+
+
+# ---------------------------------------------------------------- Keras 的写法 (Keras-style fit)
+def digits_like(n, seed=0):
+    """n 张 4×4 的小图，标签 0–2：类别 k 的图在第 k 行亮。卷积网络很快就能学会。"""
+    import random
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        k = i % 3
+        X.append([[[(1.0 if r == k else 0.0) + rng.gauss(0.0, 0.1) for _ in range(4)] for r in range(4)]])
+        y.append(k)
+    return X, y
+
+
+def small_cnn(seed=0):
+    from micrograd_zh import Conv2d, Flatten, Linear, MaxPool2d, Sequential, Tanh
+    return Sequential(Conv2d(1, 2, 2, seed=seed), Tanh(), MaxPool2d(2, 1), Flatten(), Linear(8, 3, seed=seed + 1))
+
+
+def test_keras_style_fit_on_images_with_accuracy_and_validation_split():
+    from micrograd_zh.losses import cross_entropy
+    from micrograd_zh.train import accuracy
+    X, y = digits_like(30)
+    model = small_cnn()
+    opt = SGD(model.parameters(), lr=0.5, momentum=0.9, nesterov=True)
+    hist = fit(model, X, y, cross_entropy, opt, epochs=8, batch_size=8, validation_split=0.2,
+               metrics=[accuracy], seed=0, verbose=False)
+    assert sorted(hist) == ['accuracy', 'loss', 'val_accuracy', 'val_loss']
+    assert all(len(v) == 8 for v in hist.values())
+    assert hist['loss'][-1] < hist['loss'][0] / 2 and hist['val_accuracy'][-1] == 1.0
+    X_val, y_val = X[24:], y[24:]                    # Keras：最后 20%（打乱之前），int(30 * 0.8) = 24
+    assert hist['val_loss'][-1] == pytest.approx(evaluate(model, X_val, y_val, cross_entropy), abs=1e-15)
+    assert hist['val_accuracy'][-1] == accuracy([model(x) for x in X_val], y_val)
+
+
+def test_validation_split_uses_the_last_samples_and_shuffle_false_keeps_the_order():
+    X, y = make_line(10, seed=4)
+    model = Neuron(1, activation='linear', init='zeros')
+    seen = []
+
+    def loss_fn(preds, targets):
+        seen.append(list(targets))
+        return mse(preds, targets)
+    hist = fit(model, X, y, loss_fn, SGD(model.parameters(), lr=0.0), epochs=2, batch_size=3, shuffle=False,
+               validation_split=0.25, verbose=False)
+    assert seen == [y[0:3], y[3:6], y[6:7], y[7:]] * 2      # int(10 * 0.75) = 7 个训练，3 个验证（每轮末尾）
+    assert hist['val_loss'][0] == pytest.approx(sum(t * t for t in y[7:]) / 3)  # 权重是 0，预测全是 0
+    shuffled = []
+    fit(model, X, y, lambda p, t: shuffled.append(list(t)) or mse(p, t), SGD(model.parameters(), lr=0.0),
+        epochs=1, batch_size=3, validation_split=0.25, seed=1, verbose=False)
+    assert sorted(v for b in shuffled[:3] for v in b) == sorted(y[:7]) and shuffled[:3] != seen[:3]
+
+
+def test_accuracy_takes_the_first_largest_score():
+    from micrograd_zh import Value
+    from micrograd_zh.train import accuracy
+    assert accuracy([[0.1, 0.9], [Value(2.0), Value(-1.0)], [0.5, 0.5]], [1, 0, 0]) == 1.0
+    assert accuracy([[0.1, 0.9], [0.5, 0.5]], [0, 1]) == 0.0
+    with pytest.raises(ValueError, match=r'targets\[1\]: class index must be an int in 0..1, got 2'):
+        accuracy([[0.1, 0.9], [0.5, 0.5]], [0, 2])
+
+
+def test_verbose_2_shows_every_batch_with_running_loss_and_accuracy():
+    from micrograd_zh.losses import cross_entropy
+    from micrograd_zh.train import accuracy
+    X, y = digits_like(30)
+    model = small_cnn()
+    plain = io.StringIO()
+    fit(model, X, y, cross_entropy, SGD(model.parameters(), lr=0.1), epochs=2, batch_size=8,
+        validation_split=0.2, metrics=[accuracy], verbose=2, out=plain, desc='T')
+    lines = plain.getvalue().splitlines()
+    assert [line.split()[1:3] for line in lines] == [['1/2', f'{k}/3'] for k in (1, 2, 3)] + \
+                                                    [['2/2', f'{k}/3'] for k in (1, 2, 3)]
+    assert all('损失 (loss)' in line and '准确率 (accuracy)' in line for line in lines)
+    assert '验证准确率 (val_accuracy)' in lines[2] and '验证' not in lines[1]
+    tty = FakeTerminal()
+    fit(model, X, y, cross_entropy, SGD(model.parameters(), lr=0.1), epochs=2, batch_size=8,
+        validation_split=0.2, verbose=2, out=tty, desc='T')
+    assert tty.getvalue().count('\r') == 6 and tty.getvalue().count('\n') == 2
+
+
+def test_cyclic_gc_is_paused_while_training_and_restored_even_after_an_error():
+    import gc
+    X, y = make_line(6, seed=5)
+    model = Neuron(1, activation='linear', init='zeros')
+    states = []
+
+    def loss_fn(preds, targets):
+        states.append(gc.isenabled())
+        return mse(preds, targets)
+    assert gc.isenabled()
+    fit(model, X, y, loss_fn, SGD(model.parameters(), lr=0.01), epochs=2, verbose=False)
+    assert states == [False, False] and gc.isenabled()
+    with pytest.raises(FloatingPointError):
+        fit(model, X, y, lambda p, t: mse(p, t) * float('inf'), SGD(model.parameters(), lr=0.01), verbose=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        fit(model, X, y, mse, SGD(model.parameters(), lr=0.01), verbose=False)
+        assert not gc.isenabled()                       # 原来关着的，训练完仍关着
+    finally:
+        gc.enable()
