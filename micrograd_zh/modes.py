@@ -52,12 +52,31 @@ class _Mode(ContextDecorator):
         return self
 
     def __exit__(self, *exc):
-        global open_count
-        name, previous = _modes.saved.pop()
-        setattr(_modes, name, previous)
-        with _lock:
-            open_count -= 1
+        _leave()
         return False
+
+
+# 顺序有讲究 (the order matters)：进入时先加计数、后压栈；退出时先出栈、后减计数。Ctrl-C 落在任意两步之间，
+# open_count 都只会偏大（多查几次 threading.local，慢一点）而不会偏小（漏掉一个打开的模式）。
+def _leave():
+    global open_count
+    name, previous = _modes.saved[-1]
+    setattr(_modes, name, previous)
+    _modes.saved.pop()
+    with _lock:
+        open_count -= 1
+
+
+def depth():
+    """本线程打开着几层模式。"""
+    return len(_modes.saved)
+
+
+def unwind(to_depth):
+    """退出 to_depth 层之上所有还开着的模式。Ctrl-C 恰好落在某个 __exit__ 开始之前时，那一层就没有退出；
+    fit() 被中断后用它把 no_grad() 等恢复成进入 fit() 时的样子。"""
+    while depth() > to_depth:
+        _leave()
 
 
 def no_grad():

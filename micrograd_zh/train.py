@@ -22,6 +22,7 @@ from .checks import as_list, finite, keywords, numbers_in, positive_int, seeded,
 from .data import check_data
 from .engine import Value
 from .losses import class_index
+from . import modes
 from .modes import no_grad
 
 __all__ = ['fit', 'evaluate', 'accuracy']
@@ -178,11 +179,16 @@ def fit(model, X, y, loss_fn, optimizer, epochs=1, batch_size=None, val_data=Non
     """
     history = {'loss': [], 'val_loss': []}
     done = 0
+    modes_open, gc_was_enabled = modes.depth(), gc.isenabled()
     try:
         for done in _epochs(history, model, X, y, loss_fn, optimizer, epochs, batch_size, val_data, seed,
                             desc, out, verbose, shuffle, validation_split, metrics):
             pass                                  # _epochs 每完成一轮就交回一次 (yields after each epoch)
     except KeyboardInterrupt:
+        # Ctrl-C 可能正好落在某个 with 的 __exit__ 开始之前，那个 no_grad() 或 GC 暂停就没有退出：恢复原样
+        modes.unwind(modes_open)
+        if gc_was_enabled:
+            gc.enable()
         for values in history.values():
             del values[done:]                     # 只留完整的轮 (keep complete epochs only)
         if verbose:

@@ -23,16 +23,19 @@ class Interrupter:
         self.opcodes = sys.version_info >= (3, 10)     # 3.9 在 opcode 事件里抛出的异常会变成 SystemError
         self.events = 0
         self.fired = False
+        self.files = []                           # 只数不打断时 (k is None)：第 i 个事件所在的文件名
 
-    def _tick(self):
+    def _tick(self, frame):
         self.events += 1
+        if self.k is None:
+            self.files.append(os.path.basename(frame.f_code.co_filename))
         if self.events == self.k:
             self.fired = True
             raise KeyboardInterrupt(f'test interrupt at event {self.k}')
 
     def _local(self, frame, event, arg):
         if event != 'exception':                  # 异常正在传播时不是“两条字节码之间”，真的信号不落在这里
-            self._tick()
+            self._tick(frame)
         return self._local
 
     def _global(self, frame, event, arg):
@@ -42,7 +45,7 @@ class Interrupter:
         if self.opcodes or frame.f_lasti < 0:
             # 3.9 上，生成器恢复运行 (resumed generator) 时的 call 事件里抛出的异常会跳过它的 finally；
             # 真的信号不会这样（它落在恢复之后的字节码上），所以 3.9 不在这种事件上打断。
-            self._tick()
+            self._tick(frame)
         if filename in self.fine_files:
             frame.f_trace_opcodes = self.opcodes
             return self._local
@@ -58,7 +61,10 @@ class Interrupter:
             sys.settrace(previous)
 
 
-def count_events(fn, fine_files=()):
+def count_events(fn, fine_files=(), in_file=None):
+    """fn() 一共有几个事件；给了 in_file 时还返回落在那个文件里的事件序号（从 1 数起）。"""
     counter = Interrupter(None, fine_files)
     counter.run(fn)
-    return counter.events
+    if in_file is None:
+        return counter.events
+    return counter.events, [i for i, name in enumerate(counter.files, 1) if name == in_file]
