@@ -6,8 +6,9 @@
 2. 计时的就是用户自己的训练循环 (a user's own training loop) 感受到的：整段 `steps` 步一起计时再除以步数，
    中间不调用 gc.collect()，循环垃圾回收 (cyclic garbage collector) 的开销照实计入。
 3. 报告各进程结果的中位数 (median) 和范围 (spread: min–max)，以及 Python 版本和复现的命令。
-4. GC 的代价单独成行：'on'（默认）、'disable'（建好模型后 gc.disable()）、'freeze'（建好模型后
-   gc.freeze()，把已有对象移出回收器的视野）。另用 gc.callbacks 量出回收器本身花掉的时间。
+4. GC 的代价单独成行：'on'（默认）、'paused'（每一步包在 micrograd_zh.paused_gc() 里：用户循环里多写的那一行，
+   fit() 也这样做）、'disable'（建好模型后 gc.disable()）、'freeze'（建好模型后 gc.freeze()，把已有对象移出
+   回收器的视野）。另用 gc.callbacks 量出回收器本身花掉的时间。
 
 子进程协议 (worker protocol)：`python benchmarks/<workload>.py --worker '<spec JSON>'`，输入数据
 从 stdin 以 JSON 传入，结果是 stdout 最后一行 `RESULT <JSON>`。
@@ -31,8 +32,8 @@ if str(ROOT) not in sys.path:
 
 OURS = 'micrograd_zh'
 PINS = {'micrograd': 'micrograd==0.1.0', 'torch': 'torch==2.13.0'}
-GC_MODES = ('on', 'disable', 'freeze')
-GC_LABELS = {'on': 'gc on', 'disable': 'gc.disable()', 'freeze': 'gc.freeze()'}
+GC_MODES = ('on', 'paused', 'disable', 'freeze')
+GC_LABELS = {'on': 'gc on', 'paused': 'paused_gc()', 'disable': 'gc.disable()', 'freeze': 'gc.freeze()'}
 MARK = 'RESULT '
 
 
@@ -97,7 +98,7 @@ def parser(description, rounds):
     p.add_argument('--rounds', type=int, default=rounds,
                    help=f'轮数 (rounds)：每个引擎启动几个进程，默认 {rounds}')
     p.add_argument('--gc', default=None,
-                   help='GC 模式 (gc modes)，逗号分隔：on（默认的回收器）、disable（gc.disable()）、'
+                   help='GC 模式 (gc modes)，逗号分隔：on（默认的回收器）、paused（每步 with paused_gc():）、disable（gc.disable()）、'
                         'freeze（建好模型后 gc.freeze()）、threshold:N（gc.set_threshold(N)）；'
                         '默认 on,disable,freeze，--quick 时只有 on')
     return p
@@ -147,8 +148,15 @@ def set_gc(mode):
         gc.disable()
     elif mode == 'freeze':
         gc.freeze()
-    elif mode != 'on':
+    elif mode not in ('on', 'paused'):
         gc.set_threshold(int(mode[10:]), *gc.get_threshold()[1:])
+
+
+def _each_paused(step, paused_gc):
+    def paused_step(k):
+        with paused_gc():
+            return step(k)
+    return paused_step
 
 
 def clock():
@@ -170,6 +178,9 @@ def train(step, warmup, steps, gc_mode):
     机器忙 (loaded) 时墙钟时间包括等 CPU 的时间，CPU 时间受影响小得多，所以两个都报告。
     """
     set_gc(gc_mode)
+    if gc_mode == 'paused':                    # 每一步一行 with paused_gc():（对每个引擎都一样）
+        from micrograd_zh import paused_gc
+        step = _each_paused(step, paused_gc)
     losses = [step(k) for k in range(warmup)]
     with GcClock() as collector:
         start = clock()

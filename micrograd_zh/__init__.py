@@ -12,7 +12,7 @@ from .nary import add_n, dot
 from .netview import draw_network
 from .nn import MLP, Layer, Module, Neuron
 from .stepper import backward_steps, explain
-from .train import fit
+from .train import fit, paused_gc
 from .viz import draw_dot
 
 __version__ = '0.1.0'
@@ -20,4 +20,4 @@ __all__ = ['Value', 'Parameter', 'no_grad', 'is_grad_enabled', 'detect_anomaly',
            'add_n', 'topological_order', 'Module', 'Neuron', 'Layer', 'MLP',
            'Sequential', 'Linear', 'Dense', 'Conv2d', 'MaxPool2d', 'Flatten', 'ReLU', 'Tanh', 'Sigmoid',
            'Softmax', 'softmax',
-           'fit', 'draw_dot', 'draw_network', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']
+           'fit', 'paused_gc', 'draw_dot', 'draw_network', 'explain', 'backward_steps', 'evaluate', 'ExpressionError']

@@ -21,8 +21,7 @@ torch.nn.Conv2d 的 weight、bias 互相复制；to_torch() 就这样做。
 from .checks import is_real, positive_int, show
 from .engine import Parameter, Value
 from .nary import dot
-from .layers import _torch
-from .nn import INITS, Module, _check_choice, _rng, init_weight
+from .nn import INITS, Module, _check_choice, _rng, import_torch, init_weight
 
 __all__ = ['Conv2d', 'MaxPool2d', 'image_shape']
 
@@ -155,6 +154,9 @@ class Conv2d(Module):
                  for i in range(self.in_channels) for a in range(k) for b in range(k)]
                 + [(f'bias.{o}', b) for o, b in enumerate(self.bias)])
 
+    def parameters(self):                            # 与 named_parameters() 同序，不造名字
+        return [w for out in self.weight for plane in out for row in plane for w in row] + self.bias
+
     def __repr__(self):
         extra = ''.join(f', {name}={v}' for name, v, default in
                         (('stride', self.stride, 1), ('padding', self.padding, 0)) if v != default)
@@ -166,7 +168,7 @@ class Conv2d(Module):
 
     def to_torch(self):
         """等价的 torch.nn.Conv2d（float64，权重相同）。"""
-        torch = _torch()
+        torch = import_torch()
         conv = torch.nn.Conv2d(self.in_channels, self.out_channels, self.kernel_size, stride=self.stride,
                                padding=self.padding, dtype=torch.float64)
         with torch.no_grad():
@@ -220,5 +222,5 @@ class MaxPool2d(Module):
 
     def to_torch(self):
         """等价的 torch.nn.MaxPool2d。"""
-        return _torch().nn.MaxPool2d(self.kernel_size, stride=self.stride)
+        return import_torch().nn.MaxPool2d(self.kernel_size, stride=self.stride)
 

@@ -285,11 +285,14 @@ class Value:
         low, high = -_INF, _INF
         for node in reversed(order):           # 从 self 往叶子走：链式法则 (chain rule)
             upstream = node.grad
-            if low < upstream < high:          # 有限 (finite)：最常见的情形
-                for child, local in zip(node._prev, node._local_grads):
-                    child.grad += local * upstream
-            else:                              # inf 或 nan：掩码 (mask) 边只传 0，见 _step
-                _step(node, upstream)
+            if upstream:                       # 不是 0（训练中大半的节点上游是 0：ReLU 没有激活、hinge 已满足）
+                if low < upstream < high:      # 有限 (finite)：最常见的情形
+                    for child, local in zip(node._prev, node._local_grads):
+                        child.grad += local * upstream
+                else:                          # inf 或 nan：掩码 (mask) 边只传 0，见 _step
+                    _step(node, upstream)
+            elif not low < sum(node._local_grads) < high:
+                _step(node, upstream)          # 上游是 0：每条边加 0，可以跳过；除非有局部导数是 inf/nan（0 × inf = nan）
 
 
 class Parameter(Value):

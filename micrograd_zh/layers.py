@@ -16,19 +16,10 @@ Linear 的权重布局 (layout) 与 torch.nn.Linear 相同：weight[out][in]、b
 
 from .checks import as_list, is_real, numbers_in, positive_int, show
 from .engine import Parameter, Value
-from .nary import add_n, dot
-from .nn import INITS, Module, _check_choice, _inputs, _rng, init_weight
+from .nary import add_n, dots
+from .nn import INITS, Module, _check_choice, _inputs, _rng, import_torch, init_weight
 
 __all__ = ['Linear', 'Dense', 'Flatten', 'ReLU', 'Tanh', 'Sigmoid', 'Softmax', 'Sequential', 'softmax']
-
-
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        raise ImportError("to_torch() 需要 PyTorch：pip install torch "
-                          "(to_torch() needs PyTorch: pip install torch)") from None
-    return torch
 
 
 class Linear(Module):
@@ -56,11 +47,14 @@ class Linear(Module):
                             f"(x[0] must be a number or a Value, not a list: Linear takes a flat list, "
                             f"put Flatten() before it)")
         x = _inputs(x, self.in_features, '这个 Linear 层', 'this Linear layer')
-        return [dot(w, x, b) for w, b in zip(self.weight, self.bias)]
+        return dots(self.weight, x, self.bias)
 
     def named_parameters(self):
         return ([(f'weight.{o}.{i}', w) for o, row in enumerate(self.weight) for i, w in enumerate(row)]
                 + [(f'bias.{o}', b) for o, b in enumerate(self.bias)])
+
+    def parameters(self):                            # 与 named_parameters() 同序，不造名字
+        return [w for row in self.weight for w in row] + self.bias
 
     def __repr__(self):
         return f'Linear({self.in_features}, {self.out_features})'
@@ -70,7 +64,7 @@ class Linear(Module):
 
     def to_torch(self):
         """等价的 torch.nn.Linear（float64，权重相同）。"""
-        torch = _torch()
+        torch = import_torch()
         linear = torch.nn.Linear(self.in_features, self.out_features, dtype=torch.float64)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor([[w.data for w in row] for row in self.weight], dtype=torch.float64))
@@ -100,7 +94,7 @@ class Flatten(Module):
 
     def to_torch(self):
         """torch.nn.Flatten()：把一批 (N, C, H, W) 展平成 (N, C·H·W)。"""
-        return _torch().nn.Flatten()
+        return import_torch().nn.Flatten()
 
 
 def _each(f, x):
@@ -127,7 +121,7 @@ class _Activation(Module):
         return f'{type(self).__name__}()'
 
     def to_torch(self):
-        return getattr(_torch().nn, type(self).__name__)()
+        return getattr(import_torch().nn, type(self).__name__)()
 
 
 class ReLU(_Activation):
@@ -170,7 +164,7 @@ class Softmax(Module):
 
     def to_torch(self):
         """torch.nn.Softmax(dim=-1)：对一批 (N, C) 的每一行。"""
-        return _torch().nn.Softmax(dim=-1)
+        return import_torch().nn.Softmax(dim=-1)
 
 
 class Sequential(Module):
@@ -207,6 +201,9 @@ class Sequential(Module):
     def named_parameters(self):
         return [(f'{i}.{name}', p) for i, layer in enumerate(self.layers) for name, p in layer.named_parameters()]
 
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
     def __repr__(self):
         inner = ''.join(f'\n  ({i}): {layer!r}' for i, layer in enumerate(self.layers))
         return f'Sequential({inner}\n)'
@@ -219,5 +216,5 @@ class Sequential(Module):
 
         torch 的层处理一批 (batch)：图像是 (N, C, H, W) 的张量，输出是 (N, 类别数)。
         """
-        torch = _torch()
+        torch = import_torch()
         return torch.nn.Sequential(*[layer.to_torch() for layer in self.layers])

@@ -10,7 +10,7 @@ from . import derivatives
 from .engine import Parameter, Value, _leaf, _node
 from .operands import _to_float
 
-__all__ = ['add_n', 'dot']
+__all__ = ['add_n', 'dot', 'dots']
 
 _VALUE_TYPES = (Value, Parameter)      # 快速路径 (fast path) 认得的类型：type(x) in 元组，比 isinstance 快
 _DOT = derivatives.DotName('Σ')        # 边是 (w…, x…, b) 的 'Σ'：求高阶导数时据此配对 wᵢ 和 xᵢ
@@ -41,7 +41,25 @@ def dot(weights, inputs, bias=0.0):
     ∂/∂wᵢ = xᵢ，∂/∂xᵢ = wᵢ，∂/∂b = 1。每个 Value 一条边（顺序 w₀…wₙ₋₁, x₀…xₙ₋₁, b）；
     数字 (int/float) 只参与计算，不建边。n 个输入时最多 2n+1 条边，而不是 2n 个二元节点。
     """
-    weights, inputs = list(weights), list(inputs)
+    return dots([weights], inputs, [bias])[0]
+
+
+def dots(rows, inputs, biases):
+    """一层 (layer) 的预激活：对每一行权重 rows[j] 和偏置 biases[j]，dot(rows[j], inputs, biases[j])。
+    同一层的神经元看同样的输入，所以输入的类型只查一遍、数值只读一遍（moons 的一步快约四分之一）。"""
+    rows, biases, inputs = list(rows), list(biases), list(inputs)
+    if len(rows) != len(biases):
+        raise ValueError(f"dots 的两组长度不同：{len(rows)} 行权重，{len(biases)} 个偏置 "
+                         f"(dots: {len(rows)} weight rows but {len(biases)} biases)")
+    xd, floats = [x.data for x in inputs if type(x) in _VALUE_TYPES], None     # 隐藏层：输入全是 Value
+    if len(xd) != len(inputs):
+        xd = None
+        if all(type(x) is float for x in inputs):
+            floats = tuple(inputs)             # 第一层：输入是数据 (floats)
+    return [_dot(list(w), inputs, xd, floats, b) for w, b in zip(rows, biases)]
+
+
+def _dot(weights, inputs, xd, floats, bias):
     n = len(weights)
     if n != len(inputs):
         raise ValueError(f"dot 的两组长度不同：{n} 个权重，{len(inputs)} 个输入 "
@@ -51,18 +69,20 @@ def dot(weights, inputs, bias=0.0):
     else:
         tail, tail_local, total = (), (), _to_float(bias, 'bias')
     wd = [w.data for w in weights if type(w) in _VALUE_TYPES]
-    xd = [x.data for x in inputs if type(x) in _VALUE_TYPES]
-    if len(wd) != n or len(xd) != n:           # 不全是 Value
-        if len(wd) == n and len([x for x in inputs if type(x) is float]) == n:
-            total += sum(map(mul, wd, inputs))  # 输入是数据：只有权重有边，局部导数就是那些数
-            return _node(total, (*weights, *tail), 'Σ', (*inputs, *tail_local))
-        if not any(isinstance(w, Value) and isinstance(x, Value) for w, x in zip(weights, inputs)):
-            return _unpaired(weights, inputs, tail, tail_local, total)
-        # 有一对两边都是 Value：把数字变成常数节点，按常见情形建图（高阶导数要知道谁和谁相乘）
-        weights = [w if isinstance(w, Value) else _leaf(_to_float(w, f'weights[{i}]')) for i, w in enumerate(weights)]
-        inputs = [x if isinstance(x, Value) else _leaf(_to_float(x, f'inputs[{i}]')) for i, x in enumerate(inputs)]
-        wd, xd = [w.data for w in weights], [x.data for x in inputs]
-    total += sum(map(mul, wd, xd))             # 常见情形：全是 Value（隐藏层），边是 (w…, x…, b)
+    if len(wd) == n:                           # 常见情形：权重全是 Value（参数）
+        if xd is not None:                     # 输入也全是 Value：边是 (w…, x…, b)
+            total += sum(map(mul, wd, xd))
+            return _node(total, (*weights, *inputs, *tail), _DOT, derivatives.dot(wd, xd, tail_local))
+        if floats is not None:                 # 输入是数据：只有权重有边，局部导数就是那些数
+            total += sum(map(mul, wd, floats))
+            return _node(total, (*weights, *tail), 'Σ', floats + tail_local)
+    if not any(isinstance(w, Value) and isinstance(x, Value) for w, x in zip(weights, inputs)):
+        return _unpaired(weights, inputs, tail, tail_local, total)
+    # 有一对两边都是 Value：把数字变成常数节点，按常见情形建图（高阶导数要知道谁和谁相乘）
+    weights = [w if isinstance(w, Value) else _leaf(_to_float(w, f'weights[{i}]')) for i, w in enumerate(weights)]
+    inputs = [x if isinstance(x, Value) else _leaf(_to_float(x, f'inputs[{i}]')) for i, x in enumerate(inputs)]
+    wd, xd = [w.data for w in weights], [x.data for x in inputs]
+    total += sum(map(mul, wd, xd))
     return _node(total, (*weights, *inputs, *tail), _DOT, derivatives.dot(wd, xd, tail_local))
 
 

@@ -28,7 +28,7 @@ import random
 
 from .checks import as_list, is_real, keywords, positive_int, seeded, show, unknown_keyword
 from .engine import Parameter, Value
-from .nary import dot
+from .nary import dot, dots
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'ACTIVATIONS', 'INITS']
 
@@ -190,7 +190,9 @@ class Neuron(Module):
         return self._forward(_inputs(x, len(self.w), '这个神经元', 'neuron'))
 
     def _forward(self, x):
-        act = dot(self.w, x, self.b)                 # 一个 'Σ' 节点，2n+1 条边
+        return self._activate(dot(self.w, x, self.b))   # 一个 'Σ' 节点，2n+1 条边
+
+    def _activate(self, act):
         act._label = self._labels[0]                 # 直接写 slot：名字一定是 str，每个前向都省掉 label 的类型检查
         if self.activation == 'linear':
             return act
@@ -200,6 +202,9 @@ class Neuron(Module):
 
     def named_parameters(self):
         return [(f'w{i}', w) for i, w in enumerate(self.w)] + [('b', self.b)]
+
+    def parameters(self):                            # 与 named_parameters() 同序，但不造名字：每步训练都要调用
+        return [*self.w, self.b]
 
     def __repr__(self):
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -241,12 +246,17 @@ class Layer(Module):
         return self._forward(_inputs(x, self.nin, '这一层', 'layer'))
 
     def _forward(self, x):
-        out = [n._forward(x) for n in self.neurons]
+        neurons = self.neurons                       # 整层一起算 Σ：输入的数值只读一遍 (dots)
+        acts = dots([n.w for n in neurons], x, [n.b for n in neurons])
+        out = [n._activate(act) for n, act in zip(neurons, acts)]
         return out[0] if len(out) == 1 else out
 
     def named_parameters(self):
         return [(f'neurons.{i}.{name}', p)
                 for i, n in enumerate(self.neurons) for name, p in n.named_parameters()]
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self):
         return f"Layer({self.nin}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
@@ -320,6 +330,9 @@ class MLP(Module):
         return [(f'layers.{i}.{name}', p)
                 for i, layer in enumerate(self.layers) for name, p in layer.named_parameters()]
 
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
     def __repr__(self):
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
 
@@ -332,11 +345,7 @@ class MLP(Module):
 
     def to_torch(self):
         """换成等价的 torch.nn.Sequential（float64，权重相同）：学完原理后转向 PyTorch 的路。"""
-        try:
-            import torch
-        except ImportError:
-            raise ImportError("to_torch() 需要 PyTorch：pip install torch "
-                              "(to_torch() needs PyTorch: pip install torch)") from None
+        torch = import_torch()
         modules = []
         for layer in self.layers:
             linear = torch.nn.Linear(layer.nin, len(layer.neurons), dtype=torch.float64)
@@ -359,8 +368,25 @@ def _with_bias_init(arch, bias_init):
     return arch
 
 
+def import_torch():
+    """to_torch() 要用的 PyTorch；没装时一行说明怎样装（写明版本：不带版本的 pip install torch 在 Linux 上会下载
+    几 GB 的 CUDA 版）。"""
+    try:
+        import torch
+    except ImportError:
+        raise ImportError("to_torch() 需要 PyTorch：pip install torch==2.13.0（项目测试用的版本） "
+                          "(to_torch() needs PyTorch: pip install torch==2.13.0, the version the tests use)") from None
+    return torch
+
+
+_SEQUENCES = (list, tuple)
+_PLAIN = {float, int, Value, Parameter}             # 恰好是这些类型（bool 是 int 的子类，不在其中）
+
+
 def _inputs(x, nin, who_zh, who_en):
     """模型的输入 x：nin 个数字或 Value 的列表（nin == 1 时也可以只给一个数）。错误时说清楚是哪里不对。"""
+    if type(x) in _SEQUENCES and len(x) == nin and set(map(type, x)) <= _PLAIN:
+        return list(x)                               # 快速路径 (fast path)：最常见的输入，约快十倍
     if isinstance(x, Value) or is_real(x):
         x = [x]
     else:

@@ -25,7 +25,7 @@ from .losses import class_index
 from . import modes
 from .modes import no_grad
 
-__all__ = ['fit', 'evaluate', 'accuracy']
+__all__ = ['fit', 'evaluate', 'accuracy', 'paused_gc']
 
 
 @keywords
@@ -62,12 +62,22 @@ def accuracy(preds, targets):
 
 
 @contextmanager
-def _cyclic_gc_paused():
-    """训练时暂停 Python 的循环垃圾回收 (cyclic garbage collector)，结束（或出错）时恢复原样。
+def paused_gc():
+    """暂停 Python 的循环垃圾回收 (cyclic garbage collector) 一步：退出时（包括出错时）恢复原样。
 
-    计算图里没有引用环 (reference cycles)，每张图在损失离开作用域时就由引用计数 (reference counting) 释放，
-    用不着循环 GC；可一批几十万个节点的图活着的时候，它会一遍遍地扫描它们。demos/cnn_digits.py 的卷积网络
-    一批 100 张图，前向 + 反向因此要多花约四分之一的时间（benchmarks/cnn.py 的 gc on / gc off 两行）。
+    用法：训练循环里每一步一行 (one line per step)：
+
+        for k in range(100):
+            with paused_gc():
+                loss = ...; model.zero_grad(); loss.backward(); opt.step()
+
+    为什么可以：计算图里没有引用环 (reference cycles)，每张图在不再被引用时就由引用计数 (reference counting)
+    释放，用不着循环 GC；可图活着的时候，每新建约 700 个对象它就扫描一遍，moons 一步约 20 次，
+    卷积网络一批要多花约四分之一的时间（benchmarks/ 里的 gc on / paused_gc() 两行）。
+    为什么不会漏 (no leak)：暂停时 Python 照样数着新建的对象，所以退出后第一次新建对象就触发一次正常的回收；
+    你自己的对象若有引用环，在那时照样被收走，不会越积越多。不要把整个训练循环包在里面：
+    那样环要等到循环结束才收。图在退出时若还活着（如上面的 loss），那次回收会把它扫一遍；
+    把一步写成函数、只返回 float (loss.data)，图在退出之前就释放了，连这一遍也省掉（fit() 就是这样做的）。
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -168,7 +178,7 @@ def fit(model, X, y, loss_fn, optimizer, epochs=1, batch_size=None, val_data=Non
                 2：每轮一行，每批 (batch) 刷新一次，显示这一轮到目前为止的平均损失和指标
                 （像 Keras 的 verbose=1；Keras 的 2 是每轮只打印一行）
     'loss' 和指标记的是这一轮各批按样本数的平均（每批在它那次更新之前算出）。
-    训练时暂停循环垃圾回收 (cyclic GC)，见 _cyclic_gc_paused。
+    每一步训练时暂停循环垃圾回收 (cyclic GC)，见 paused_gc。
 
     停下 (stopping)：
     - 损失变成 nan/inf，或者（损失有限而）某个参数的梯度是 nan/inf 时，在更新之前抛出一行的 FloatingPointError，
@@ -229,46 +239,51 @@ def _epochs(history, model, X, y, loss_fn, optimizer, epochs, batch_size, val_da
         history[name], history['val_' + name] = [], []
     out = out or sys.stdout
     progress = _Progress(epochs, desc, out) if verbose == 1 else None
-    with _cyclic_gc_paused():
-        for epoch in range(1, epochs + 1):
-            batches = _batches(n, batch_size, rng, shuffle)
-            bar = _Progress(len(batches), f'{desc} {epoch}/{epochs}', out) if verbose == 2 else None
-            seen, sums = 0, dict.fromkeys(['loss'] + [name for name, _ in metrics], 0.0)
-            for k, batch in enumerate(batches, 1):
-                optimizer.zero_grad()
-                preds, targets = [model(X[i]) for i in batch], [y[i] for i in batch]
-                loss = _loss(loss_fn, preds, targets)
-                if not math.isfinite(loss.data):
-                    raise FloatingPointError(
-                        f"第 {epoch} 轮的损失变成了 {loss.data}：学习率 lr 可能太大，或损失函数的输入越界 "
-                        f"(loss became {loss.data} in epoch {epoch}: the learning rate lr may be too large, "
-                        f"or the loss got out-of-domain input)")
-                batch_metrics = [(name, f(preds, targets)) for name, f in metrics]
-                loss.backward()
-                _check_gradients(watched, epoch, k)
-                optimizer.step()
-                sums['loss'] += loss.data * len(batch)          # 这一步完整做完之后才记进去 (after the step)
-                for name, v in batch_metrics:
-                    sums[name] += v * len(batch)
-                seen += len(batch)
-                if bar and k < len(batches):
-                    bar.update(k, _describe({key: v / seen for key, v in sums.items()}))
-            for key, v in sums.items():
-                history[key].append(v / n)
-            shown = {key: history[key][-1] for key in sums}
-            if val_data is not None:
-                val_loss, val_metrics = _scores(model, val_data[0], val_data[1], loss_fn, metrics)
-                history['val_loss'].append(val_loss)
-                shown['val_loss'] = val_loss
-                for name, v in val_metrics.items():
-                    history['val_' + name].append(v)
-                    shown['val_' + name] = v
-            if bar:
-                bar.update(len(batches), _describe(shown))
-            elif progress:
-                progress.update(epoch, _describe(shown))
-            yield epoch
+    for epoch in range(1, epochs + 1):
+        batches = _batches(n, batch_size, rng, shuffle)
+        bar = _Progress(len(batches), f'{desc} {epoch}/{epochs}', out) if verbose == 2 else None
+        seen, sums = 0, dict.fromkeys(['loss'] + [name for name, _ in metrics], 0.0)
+        for k, batch in enumerate(batches, 1):
+            with paused_gc():                               # 图在这一步里释放，见 paused_gc
+                loss, batch_metrics = _step(model, X, y, batch, loss_fn, optimizer, metrics, watched, epoch, k)
+            sums['loss'] += loss * len(batch)               # 这一步完整做完之后才记进去 (after the step)
+            for name, v in batch_metrics:
+                sums[name] += v * len(batch)
+            seen += len(batch)
+            if bar and k < len(batches):
+                bar.update(k, _describe({key: v / seen for key, v in sums.items()}))
+        for key, v in sums.items():
+            history[key].append(v / n)
+        shown = {key: history[key][-1] for key in sums}
+        if val_data is not None:
+            val_loss, val_metrics = _scores(model, val_data[0], val_data[1], loss_fn, metrics)
+            history['val_loss'].append(val_loss)
+            shown['val_loss'] = val_loss
+            for name, v in val_metrics.items():
+                history['val_' + name].append(v)
+                shown['val_' + name] = v
+        if bar:
+            bar.update(len(batches), _describe(shown))
+        elif progress:
+            progress.update(epoch, _describe(shown))
+        yield epoch
 
+
+def _step(model, X, y, batch, loss_fn, optimizer, metrics, watched, epoch, k):
+    """一步训练 (one step)：前向、检查、反向、检查梯度、更新。只返回数 (floats)：图在返回时就释放了。"""
+    optimizer.zero_grad()
+    preds, targets = [model(X[i]) for i in batch], [y[i] for i in batch]
+    loss = _loss(loss_fn, preds, targets)
+    if not math.isfinite(loss.data):
+        raise FloatingPointError(
+            f"第 {epoch} 轮的损失变成了 {loss.data}：学习率 lr 可能太大，或损失函数的输入越界 "
+            f"(loss became {loss.data} in epoch {epoch}: the learning rate lr may be too large, "
+            f"or the loss got out-of-domain input)")
+    batch_metrics = [(name, f(preds, targets)) for name, f in metrics]
+    loss.backward()
+    _check_gradients(watched, epoch, k)
+    optimizer.step()
+    return loss.data, batch_metrics
 
 
 _NAMES = {'loss': '损失 (loss)', 'val_loss': '验证 (val)', 'accuracy': '准确率 (accuracy)',

@@ -266,3 +266,22 @@ def test_cnn_benchmark_runs_and_counts_the_edges_the_architecture_implies():
     assert 'Dense-only：2410 个参数' in out and '2807 条边' in out
     items = {item for item, _, _, _ in table_rows(out)}
     assert items == {f'{net} {kind} per sample' for net in ('CNN', 'Dense-only') for kind in ('train', 'eval')}
+
+
+def test_most_edges_of_the_moons_step_carry_a_zero_upstream_gradient_as_chapter_4_says():
+    # 第 4 章说：moons 示例从第 2 步起 82%–88%（四舍五入）的边上游梯度是 0，backward() 因此跳过这些节点
+    from micrograd_zh.graph import _interior_nodes
+    moons, = _import_benchmarks('moons')
+    data = moons.payload()
+    ours = moons.Ours(data['weights'])
+    model, X, y = ours.model, data['X'], data['y']
+    shares = []
+    for k in range(8):
+        loss = ours.hinge([model(x) for x in X], y) + ours.l2(model.parameters(), 1e-4)
+        model.zero_grad()
+        loss.backward()
+        order = _interior_nodes(loss)
+        shares.append(sum(len(n._prev) for n in order if n.grad == 0.0) / sum(len(n._prev) for n in order))
+        for p in model.parameters():
+            p.data -= moons.lr(k) * p.grad
+    assert 0.3 < shares[0] < 0.6 and all(0.815 <= s < 0.885 for s in shares[1:]), shares

@@ -287,3 +287,19 @@ def test_parameters_are_parameter_values_and_their_results_are_plain_values():
     pre = Neuron(3, activation='linear', seed=0)
     s = pre([1.0, 2.0, 3.0])
     assert s._op == 'Σ' and s._prev == (*pre.w, pre.b)
+
+
+def test_parameters_are_the_named_parameters_in_the_same_order_for_every_module():
+    # parameters() 为了快而不造名字 (built without names)：它必须与 named_parameters() 一个不差、顺序相同
+    from micrograd_zh.conv import Conv2d, MaxPool2d
+    from micrograd_zh.layers import Flatten, Linear, ReLU, Sequential
+    from micrograd_zh.nn import Layer
+    models = [Neuron(3, seed=0), Layer(3, 4, seed=0), MLP(2, [3, 1], seed=0), MLP(3, [4, 4, 2], seed=1),
+              Linear(3, 2, seed=0), Conv2d(2, 3, 2, seed=0),
+              Sequential(Conv2d(1, 2, 3, padding=1, seed=0), ReLU(), MaxPool2d(2), Flatten(), Linear(8, 3, seed=0))]
+    for model in models:
+        named = [p for _, p in model.named_parameters()]
+        got = model.parameters()
+        assert len(got) == len(named) > 0 and all(a is b for a, b in zip(got, named)), model
+        got.append(None)                                      # 返回的是新列表：改它不影响模型
+        assert len(model.parameters()) == len(named)

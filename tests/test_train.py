@@ -304,8 +304,8 @@ def test_cyclic_gc_is_paused_while_training_and_restored_even_after_an_error():
         states.append(gc.isenabled())
         return mse(preds, targets)
     assert gc.isenabled()
-    fit(model, X, y, loss_fn, SGD(model.parameters(), lr=0.01), epochs=2, verbose=False)
-    assert states == [False, False] and gc.isenabled()
+    fit(model, X, y, loss_fn, SGD(model.parameters(), lr=0.01), epochs=2, val_data=(X, y), verbose=False)
+    assert states == [False, True, False, True] and gc.isenabled()     # 只在每一步里暂停，验证时照常
     with pytest.raises(FloatingPointError):
         fit(model, X, y, lambda p, t: mse(p, t) * float('inf'), SGD(model.parameters(), lr=0.01), verbose=False)
     assert gc.isenabled()
@@ -313,5 +313,59 @@ def test_cyclic_gc_is_paused_while_training_and_restored_even_after_an_error():
     try:
         fit(model, X, y, mse, SGD(model.parameters(), lr=0.01), verbose=False)
         assert not gc.isenabled()                       # 原来关着的，训练完仍关着
+    finally:
+        gc.enable()
+
+
+class Knot:
+    """自己指向自己的对象：只有循环 GC 收得走它 (only the cyclic GC can free it)。"""
+    alive = None
+
+    def __init__(self):
+        self.me = self
+        Knot.alive.add(self)
+
+
+def knots_left_after(train, steps):
+    import weakref
+    gc.collect()
+    Knot.alive = weakref.WeakSet()
+    train(steps)
+    return len(Knot.alive)
+
+
+@pytest.mark.parametrize('where', ['fit', 'own loop'])
+def test_pausing_the_gc_for_each_step_does_not_let_the_users_own_cycles_pile_up(where):
+    # 每一步都造一个引用环；GC 只在每步里暂停，退出后照常回收，所以环不会越积越多：3000 步之后
+    # 活着的只是两次回收之间的那些（实测 16–565 个，与不暂停时同一个量级）。若像以前那样把整个 fit() 包在
+    # 暂停里，3000 个环在训练结束前都还活着（最后一行检验的就是这种情形）。
+    from micrograd_zh import paused_gc
+    steps = 3000
+    X, y = make_line(steps, seed=6)
+    model = Neuron(1, activation='tanh', seed=0)
+    opt = SGD(model.parameters(), lr=0.01)
+
+    def loss_fn(preds, targets):
+        Knot()
+        return mse(preds, targets)
+
+    def with_fit(steps):
+        fit(model, X, y, loss_fn, opt, epochs=1, batch_size=1, shuffle=False, verbose=False)
+
+    def own_loop(steps):
+        for x, t in zip(X, y):
+            with paused_gc():
+                loss = loss_fn([model(x)], [t])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+
+    train = with_fit if where == 'fit' else own_loop
+    assert gc.isenabled()
+    assert knots_left_after(train, steps) < steps // 3
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert knots_left_after(train, steps) == steps    # 检验这个测试本身：GC 关着时一个也收不走
     finally:
         gc.enable()

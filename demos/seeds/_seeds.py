@@ -42,7 +42,7 @@ def want_torch(args):
     try:
         import torch
     except ImportError:
-        print('没有安装 PyTorch，跳过 --torch 的对比：pip install torch '
+        print('没有安装 PyTorch，跳过 --torch 的对比：pip install torch==2.13.0 '
               '(PyTorch is not installed: the --torch comparison is skipped)')
         return None
     return torch

@@ -11,7 +11,7 @@ x、y、W1、W2 全是标准正态随机数。micrograd_zh 一步要建约 650 �
 import random
 
 from _seeds import parser
-from micrograd_zh import Value, dot
+from micrograd_zh import Value, dot, paused_gc
 from micrograd_zh.losses import sse
 
 N, D_IN, H, D_OUT = 64, 1000, 100, 10
@@ -57,18 +57,24 @@ def micrograd_losses(x, y, w1, w2, steps):
     targets = [v for row in y for v in row]
     losses = []
     for _ in range(steps):
-        preds = []
-        for row in x:
-            h = [dot(col, row).relu() for col in cols1]
-            preds += [dot(col, h) for col in cols2]
-        loss = sse(preds, targets)
-        for p in params:
-            p.grad = 0.0
-        loss.backward()
-        for p in params:
-            p.data -= LR * p.grad
-        losses.append(loss.data)
+        with paused_gc():                      # 这一步里暂停循环 GC：图没有引用环，用不着它（见 paused_gc）
+            losses.append(_step(cols1, cols2, params, x, targets))
     return losses
+
+
+def _step(cols1, cols2, params, x, targets):
+    """一步：前向、清零、反向、更新；只返回损失的数值，图在返回时就释放了。"""
+    preds = []
+    for row in x:
+        h = [dot(col, row).relu() for col in cols1]
+        preds += [dot(col, h) for col in cols2]
+    loss = sse(preds, targets)
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
+    return loss.data
 
 
 def torch_losses(torch, x, y, w1, w2, steps, dtype=None):

@@ -19,7 +19,7 @@ b 每步只走剩余误差的 2%，要三百来步才到位（0.98³⁰⁰ ≈ 0
 import random
 
 from _seeds import draw_fit, parser, plot_loss, pyplot, run, save, t, torch_line, want_torch
-from micrograd_zh import Value, no_grad
+from micrograd_zh import Value, no_grad, paused_gc
 from micrograd_zh.losses import mse
 
 W_TRUE, B_TRUE, NOISE, N = 1.915, 0.915, 0.1, 1000
@@ -66,11 +66,12 @@ def micrograd_program(points, iterations):
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     losses, params = [], []
     for _ in range(iterations):
-        loss = mse([w * x + b for x in xs], ys)
-        w.grad = b.grad = 0.0
-        loss.backward()
-        w.data -= LR * w.grad
-        b.data -= LR * b.grad
+        with paused_gc():                      # 这一步里暂停循环 GC：图没有引用环，用不着它（见 paused_gc）
+            loss = mse([w * x + b for x in xs], ys)
+            w.grad = b.grad = 0.0
+            loss.backward()
+            w.data -= LR * w.grad
+            b.data -= LR * b.grad
         losses.append(loss.data)
         params.append((w.data, b.data))
     with no_grad():
