@@ -526,3 +526,17 @@ def test_old_import_paths_still_work_and_the_package_has_no_import_cycle():
         if name != '__init__':
             visit(name)
     assert 'modes' not in imports['ieee'] and 'engine' not in imports['derivatives']
+
+
+def test_a_node_with_zero_upstream_is_skipped_only_when_that_changes_nothing():
+    # backward() 跳过上游梯度为 0 的节点；但局部导数是 inf 或 nan 时 0 × inf = nan 必须照样传下去（同 PyTorch）
+    inf = float('inf')
+    a, b = Value(2.0), Value(inf)
+    ((a * b) * 0.0).backward()
+    assert math.isnan(a.grad) and b.grad == 0.0                  # ∂/∂a = b = inf，0 × inf = nan；∂/∂b = a = 2
+    x, y = Value(3.0), Value(-1.0)
+    (x * y * 0.0 + y).backward()                                 # 有限的局部导数：跳过，结果与逐条边相乘相同
+    assert (x.grad, y.grad) == (0.0, 1.0)
+    z = Value(-2.0)
+    (z.relu() * 0.0 + z.relu() + z).backward()                   # relu 在 x ≤ 0 处的局部导数是 0（掩码）
+    assert z.grad == 1.0
