@@ -5,7 +5,7 @@
 
 一步 = 与示例的 fit() 相同的一批：zero_grad、前向 + 交叉熵、反向、SGD(time_decay(0.05, 1e-6), 动量 0.9,
 Nesterov) 更新；表中的时间除以批大小，是每个样本 (per sample) 的毫秒数。另测 eval：no_grad() 下只做前向和
-交叉熵（fit() 每轮算验证集就是这样）。fit() 训练时暂停循环 GC，对应表中 gc.disable() 那一行。
+交叉熵（fit() 每轮算验证集就是这样）。fit() 每一步都暂停循环 GC (paused_gc)，对应表中 paused_gc() 那一行。
 开头打印一个样本的图 (one sample's graph) 有多少节点 (nodes) 和边 (edges)：这就是每个样本要做的工作量。
 """
 

@@ -8,27 +8,26 @@
 
 import contextlib
 import io
-import re
 import sys
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 IMG = DOCS / 'tutorial' / 'img'
-for folder in (ROOT, ROOT / 'demos'):          # 不装也能用这个仓库的代码，并借用示例的 matplotlib 设置
+for folder in (ROOT, ROOT / 'demos', DOCS):    # 不装也能用这个仓库的代码，并借用示例的 matplotlib 设置
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
 from _common import pyplot, t                  # noqa: E402  (中文字体 CJK fonts，见 demos/_common.py)
-
-BLOCK = re.compile(r'^```python\n(.*?)^```', re.S | re.M)
-
+from make_notebooks import split_page          # noqa: E402  (同一个文件夹 docs/)
 
 def page_namespace(name):
-    """按顺序运行一页教程里的全部 ```python 代码块，返回它们共用的命名空间：图里的数就是页面上的数。"""
+    """按顺序运行一页教程里的全部 ```python 代码块（与生成笔记本时切法相同），返回它们共用的命名空间：
+    图里的数就是页面上的数。"""
     namespace = {'__name__': '__doc__'}
     page = DOCS / 'tutorial' / name
-    for i, code in enumerate(BLOCK.findall(page.read_text(encoding='utf-8')), 1):
+    blocks = [s.text for s in split_page(page.read_text(encoding='utf-8')) if s.kind == 'python']
+    for i, code in enumerate(blocks, 1):
         exec(compile(code, f'{name} block {i}', 'exec'), namespace)
     return namespace
 
