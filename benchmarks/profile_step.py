@@ -35,14 +35,14 @@ CATEGORIES = (
       '__truediv__', '__rtruediv__', 'exp', 'log', 'relu', 'tanh', 'sigmoid', 'sin', 'cos', 'sqrt', 'abs',
       '_node', '_leaf', '_as_value', '_pow', '_exp', '_log', '_div', '_sin', '_cos', '_sqrt', '_to_float',
       '__init__', 'mul', 'div', 'power', 'power_values', 'power_name'}),
-    ('dot / add_n (n-ary nodes)', {'dot', 'add_n'}),
+    ('dot / add_n (n-ary nodes)', {'dot', 'dots', '_dot', '_unpaired', 'add_n'}),
     ('拓扑排序 topological sort', {'_interior_nodes', 'topological_order', 'visit'}),
     ('反向循环 backward loop', {'backward', '_step'}),
     ('nn 的参数检查 nn argument checks',
      {'_inputs', 'is_real', 'as_list', 'numbers_in', 'positive_int', '_values', '_labels', '_same_length', 'real',
       'finite', 'show'}),
     ('parameters() / zero_grad()', {'parameters', 'named_parameters', 'zero_grad'}),
-    ('nn 前向 nn forward (__call__, _forward)', {'__call__', '_forward'}),
+    ('nn 前向 nn forward (__call__, _forward)', {'__call__', '_forward', '_activate'}),
     ('损失函数 losses', {'hinge', 'l2_penalty', 'sse', 'mse', '_squared_errors'}),
 )
 PASS_THROUGH = ('<listcomp>', '<genexpr>', '<dictcomp>', '<setcomp>', '__instancecheck__', '__subclasscheck__')
