@@ -46,7 +46,7 @@ def dot(weights, inputs, bias=0.0):
 
 def dots(rows, inputs, biases):
     """一层 (layer) 的预激活：对每一行权重 rows[j] 和偏置 biases[j]，dot(rows[j], inputs, biases[j])。
-    同一层的神经元看同样的输入，所以输入的类型只查一遍、数值只读一遍（moons 的一步快约四分之一）。"""
+    同一层的神经元看同样的输入，所以输入的类型只查一遍、数值只读一遍（moons 一步少 20% 的 CPU 指令，callgrind）。"""
     rows, biases, inputs = list(rows), list(biases), list(inputs)
     if len(rows) != len(biases):
         raise ValueError(f"dots 的两组长度不同：{len(rows)} 行权重，{len(biases)} 个偏置 "
