@@ -80,8 +80,8 @@ def paused_gc():
     把一步写成函数、只返回 float (loss.data)，图在退出之前就释放了，连这一遍也省掉（fit() 就是这样做的）。
     """
     was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    try:                                   # disable() 也在 try 里：Ctrl-C 落在哪一行，GC 都会恢复
+        gc.disable()
         yield
     finally:
         if was_enabled:
