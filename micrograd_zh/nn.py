@@ -83,12 +83,19 @@ class Module:
     子类实现 named_parameters()，返回 (名字, Value) 对；其余方法都由它导出。
     """
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # MLP 等为了快而直接列出参数 (parameters() without names)。子类只改写了 named_parameters 时，
+        # 用按名字列出的这个通用版本，免得漏掉子类新加的参数。
+        if 'named_parameters' in cls.__dict__ and 'parameters' not in cls.__dict__:
+            cls.parameters = Module.parameters
+
     def named_parameters(self):
         """(名字, 参数) 对的列表 (list of (name, Value) pairs)，名字如 'layers.0.neurons.1.w0'；子类实现它。"""
         return []
 
     def parameters(self):
-        """所有可训练参数 (trainable parameters)，Value 的列表。"""
+        """所有可训练参数 (trainable parameters)，Value 的列表，与 named_parameters() 同序。"""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self):

@@ -303,3 +303,21 @@ def test_parameters_are_the_named_parameters_in_the_same_order_for_every_module(
         assert len(got) == len(named) > 0 and all(a is b for a, b in zip(got, named)), model
         got.append(None)                                      # 返回的是新列表：改它不影响模型
         assert len(model.parameters()) == len(named)
+
+
+def test_a_subclass_that_adds_a_parameter_in_named_parameters_gets_it_from_parameters_too():
+    # MLP.parameters() 不经过 named_parameters()；子类只改写 named_parameters 时不能因此漏掉新参数
+    from micrograd_zh import Parameter
+
+    class Scaled(MLP):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.scale = Parameter(1.0)
+
+        def named_parameters(self):
+            return super().named_parameters() + [('scale', self.scale)]
+
+    model = Scaled(2, [3, 1], seed=0)
+    assert model.parameters()[-1] is model.scale
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert type(MLP(2, [1], seed=0)).parameters is MLP.parameters      # MLP 自己仍用快速版本
