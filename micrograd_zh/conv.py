@@ -7,7 +7,7 @@
 
     out[o][r][c] = Σ_{i,a,b} weight[o][i][a][b] · x[i][r·stride + a - padding][c·stride + b - padding] + bias[o]
 
-它就是一个神经元 (neuron)：看 in_channels×k×k 个输入，用 engine.dot 建成【一个】'Σ' 节点。同一个
+它就是一个神经元 (neuron)：看 in_channels×k×k 个输入，用 dot 建成【一个】'Σ' 节点（各输出通道看同一个窗口，用 nary.dots 一起建）。同一个
 输出通道的所有位置共用 (share) 同一组权重，所以权重的梯度是各个位置的贡献之和，链式法则自动加好。
 填充 (padding) 补的 0 乘任何权重都是 0，对梯度也没有贡献，所以窗口里越界的格子直接不参与，图里也没有它们的边。
 
@@ -20,7 +20,7 @@ torch.nn.Conv2d 的 weight、bias 互相复制；to_torch() 就这样做。
 
 from .checks import is_real, positive_int, show
 from .engine import Parameter, Value
-from .nary import dot
+from .nary import dots
 from .nn import INITS, Module, _check_choice, _rng, import_torch, init_weight
 
 __all__ = ['Conv2d', 'MaxPool2d', 'image_shape']
@@ -144,8 +144,8 @@ class Conv2d(Module):
                 if key not in windows:
                     windows[key] = [[w for kernel in self.weight[o] for krow in kernel[a0:a1] for w in krow[b0:b1]]
                                     for o in range(self.out_channels)]
-                for o, ws in enumerate(windows[key]):
-                    out[o][r][c] = dot(ws, xs, self.bias[o])
+                for o, node in enumerate(dots(windows[key], xs, self.bias)):   # 各输出通道看同一个窗口
+                    out[o][r][c] = node
         return out
 
     def named_parameters(self):
